@@ -1,0 +1,236 @@
+"""The handwritten digits, and the tasks a model can learn on them.
+
+The data are scikit-learn's copy of the UCI digits: 1797 images of 8x8 pixels, each
+pixel a count 0..16 of ink in a 4x4 block of a 32x32 bitmap. lrviz scales them to
+[0, 1] (pixels / 16), as the tutorials do.
+
+A `Task` says which digits to tell apart: some digits against others ("3 and 8 vs 5"),
+some digits against the rest ("2 vs rest"), or all ten digits (a softmax layer). It has
+a readable name and a short code for links (`38v5`, `2vrest`, `all`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+
+DIGITS = tuple(range(10))
+IMAGE_SHAPE = (8, 8)
+#: The largest pixel value of the digits: a count of ink in 16 bitmap cells.
+PIXEL_MAX = 16.0
+DEFAULT_TEST_SIZE = 0.2
+DEFAULT_SPLIT_SEED = 42
+
+
+@dataclass(frozen=True)
+class DigitsDataset:
+    """All 1797 digits: features X in [0, 1] (pixels / 16), shape (1797, 64), and labels y."""
+
+    X: np.ndarray
+    y: np.ndarray
+
+    @property
+    def images(self) -> np.ndarray:
+        """The digits as 8x8 images in [0, 1], row 0 at the top."""
+        return self.X.reshape(-1, *IMAGE_SHAPE)
+
+
+@lru_cache(maxsize=1)
+def load_digits_dataset() -> DigitsDataset:
+    """Load the digits shipped with scikit-learn (no download), scaled to [0, 1]; read-only arrays."""
+    digits = load_digits()
+    X = digits.data / PIXEL_MAX
+    y = digits.target.astype(int)
+    X.flags.writeable = y.flags.writeable = False
+    return DigitsDataset(X, y)
+
+
+def _join(digits: tuple[int, ...], word: str) -> str:
+    """(3,) -> "3"; (3, 8) -> "3 and 8"; (1, 3, 8) -> "1, 3 and 8" (word = "and" or "or")."""
+    names = [str(d) for d in digits]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {word} {names[-1]}"
+
+
+@dataclass(frozen=True)
+class Task:
+    """Which digits a model learns to tell apart.
+
+    `left` are the digits the neuron learns to recognise (class 1 of a two-class task,
+    the "positive" side); `right` are the digits it learns to tell them from, or None
+    for all other digits ("rest"). `Task.all_digits()` is the ten-class task. Build
+    tasks with `Task.versus`, `Task.versus_rest`, `Task.all_digits` or `Task.parse`.
+    """
+
+    left: tuple[int, ...]
+    right: tuple[int, ...] | None
+    all_ten: bool = False
+
+    @classmethod
+    def versus(cls, left, right) -> Task:
+        """Some digits against some others, e.g. Task.versus([3, 8], [5])."""
+        left, right = _digit_set(left, "the first side"), _digit_set(right, "the second side")
+        both = sorted(set(left) & set(right))
+        if both:
+            raise ValueError(
+                f"Digit {_join(tuple(both), 'and')} cannot be on both sides; put each digit on one side only."
+            )
+        return cls(left, right)
+
+    @classmethod
+    def versus_rest(cls, left) -> Task:
+        """Some digits against all the others, e.g. Task.versus_rest([2])."""
+        left = _digit_set(left, "the first side")
+        if len(left) == len(DIGITS):
+            raise ValueError("All ten digits are on the first side, so 'the rest' is empty: leave some out.")
+        return cls(left, None)
+
+    @classmethod
+    def all_digits(cls) -> Task:
+        """All ten digits, each its own class: a softmax layer of ten neurons."""
+        return cls(DIGITS, None, all_ten=True)
+
+    @classmethod
+    def parse(cls, code: str) -> Task:
+        """Read a short code: `0v1`, `38v5`, `2vrest` or `all` (the form of `Task.code`)."""
+        text = str(code).strip().lower()
+        if text == "all":
+            return cls.all_digits()
+        match = re.fullmatch(r"(\d+)v(\d+|rest)", text)
+        if not match:
+            raise ValueError(
+                f"{str(code)[:40]!r} is not a task code; expected digits, 'v', then digits or "
+                "'rest', e.g. '0v1', '38v5', '2vrest', or 'all'."
+            )
+        left, right = match.groups()
+        for side in (left, right):
+            if side != "rest" and len(set(side)) < len(side):
+                raise ValueError(f"Task code {text!r} repeats a digit on one side; name each digit once.")
+        if right == "rest":
+            return cls.versus_rest([int(c) for c in left])
+        return cls.versus([int(c) for c in left], [int(c) for c in right])
+
+    @property
+    def code(self) -> str:
+        """The short form for links: `0v1`, `38v5`, `2vrest`, `all`."""
+        if self.all_ten:
+            return "all"
+        right = "rest" if self.right is None else "".join(map(str, self.right))
+        return f"{''.join(map(str, self.left))}v{right}"
+
+    @property
+    def name(self) -> str:
+        """The readable form: "0 vs 1", "3 and 8 vs 5", "2 vs rest", "all ten digits"."""
+        if self.all_ten:
+            return "all ten digits"
+        right = "rest" if self.right is None else _join(self.right, "and")
+        return f"{_join(self.left, 'and')} vs {right}"
+
+    @property
+    def digits(self) -> tuple[int, ...]:
+        """Every digit whose examples the task uses."""
+        if self.right is None:
+            return DIGITS
+        return tuple(sorted(self.left + self.right))
+
+    @property
+    def class_names(self) -> tuple[str, ...]:
+        """A name per class, in the order of the labels `labels` gives (and of `classes_`).
+
+        Two classes: index 0 is the second side ("5", "not 2"), index 1 the first ("3 or 8", "2").
+        """
+        if self.all_ten:
+            return tuple(str(d) for d in DIGITS)
+        left = _join(self.left, "or")
+        right = f"not {left}" if self.right is None else _join(self.right, "or")
+        return (right, left)
+
+    @property
+    def sides(self) -> tuple[tuple[str, tuple[int, ...]], ...]:
+        """(class name, digits) of each class, in class order."""
+        if self.all_ten:
+            return tuple((str(d), (d,)) for d in DIGITS)
+        right = tuple(d for d in DIGITS if d not in self.left) if self.right is None else self.right
+        return ((self.class_names[0], right), (self.class_names[1], self.left))
+
+    def labels(self, digit_labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(mask of the examples the task uses, their class labels) for an array of digit labels."""
+        digit_labels = np.asarray(digit_labels)
+        mask = np.isin(digit_labels, self.digits)
+        if self.all_ten:
+            return mask, digit_labels[mask].astype(int)
+        return mask, np.isin(digit_labels[mask], self.left).astype(int)
+
+
+def _digit_set(digits, side: str) -> tuple[int, ...]:
+    """Validate a side of a task: distinct digits 0..9, at least one; sorted."""
+    values = list(digits) if not isinstance(digits, (int, np.integer)) else [digits]
+    if not values:
+        raise ValueError(f"No digit is selected for {side}: pick at least one.")
+    result = []
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value <= 9:
+            raise ValueError(f"{value!r} on {side} is not a digit; digits are the whole numbers 0 to 9.")
+        result.append(int(value))
+    return tuple(sorted(set(result)))
+
+
+@dataclass(frozen=True)
+class TaskData:
+    """A task's examples split into training and test sets.
+
+    X_* are features in [0, 1], y_* the class labels of the task, digits_* the digit
+    each example shows (for pictures and error analysis).
+    """
+
+    task: Task
+    X_train: np.ndarray
+    X_test: np.ndarray
+    y_train: np.ndarray
+    y_test: np.ndarray
+    digits_train: np.ndarray
+    digits_test: np.ndarray
+
+
+def load_task(task: Task, test_size: float = DEFAULT_TEST_SIZE, random_state: int = DEFAULT_SPLIT_SEED) -> TaskData:
+    """The task's examples in a train/test split stratified by digit, reproducible by `random_state`.
+
+    Stratifying by digit keeps each digit's share equal in both sets (so "2 vs rest"
+    tests on every other digit, not on a lucky draw).
+    """
+    if isinstance(test_size, bool) or not isinstance(test_size, (int, float)) or not 0 < test_size < 1:
+        raise ValueError(f"The test share must be a number between 0 and 1 (exclusive); got {test_size!r}.")
+    data = load_digits_dataset()
+    mask, y = task.labels(data.y)
+    X, digits = data.X[mask], data.y[mask]
+    n_digits, n = len(task.digits), len(y)
+    n_test = math.ceil(test_size * n)
+    if n_test < n_digits or n - n_test < n_digits:
+        part, count = ("test", n_test) if n_test < n_digits else ("training", n - n_test)
+        raise ValueError(
+            f"A test share of {test_size:g} leaves {count} {part} examples for the {n_digits} digits of "
+            f"'{task.name}', so some digit would have no {part} example; choose a test share between "
+            f"{n_digits / n:.3f} and {1 - n_digits / n:.3f}."
+        )
+    X_train, X_test, y_train, y_test, d_train, d_test = train_test_split(
+        X, y, digits, test_size=test_size, random_state=random_state, stratify=digits
+    )
+    return TaskData(task, X_train, X_test, y_train, y_test, d_train, d_test)
+
+
+def examples(task: Task, per_class: int = 8) -> list[tuple[str, int, np.ndarray]]:
+    """For each class of the task: (name, number of examples, the first `per_class` images)."""
+    data = load_digits_dataset()
+    result = []
+    for name, digits in task.sides:
+        rows = np.flatnonzero(np.isin(data.y, digits))
+        # Take examples round-robin over the side's digits, so "not 2" shows several digits.
+        by_digit = [rows[data.y[rows] == d] for d in digits]
+        picked = [r[i] for i in range(per_class) for r in by_digit if i < len(r)][:per_class]
+        result.append((name, len(rows), data.images[picked]))
+    return result
