@@ -137,7 +137,7 @@ class LogisticRegressionGD(ClassifierMixin, BaseEstimator):
             self.classes_ = np.unique(y)
             if len(self.classes_) < 2:
                 raise ValueError(
-                    f"y holds only one class ({self.classes_[0]!r}); logistic regression needs "
+                    f"y holds only one class ({self.classes_.tolist()[0]!r}); logistic regression needs "
                     "examples of at least two classes to learn to tell them apart."
                 )
             y_index = np.searchsorted(self.classes_, y)

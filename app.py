@@ -1,0 +1,19 @@
+"""lrviz: logistic regression as a one-neuron network, in the browser.
+
+Run with `streamlit run app.py`. This file builds the navigation and the sidebar that
+every page shares; the pages themselves are in pages/.
+"""
+
+import streamlit as st
+
+from pages import _shared
+
+st.set_page_config(page_title="lrviz: a neuron that reads digits", page_icon="🧠", layout="wide")
+
+navigation = st.navigation(
+    [
+        st.Page("pages/train.py", title="Train", icon=":material/monitoring:", url_path="train", default=True),
+    ]
+)
+_shared.sidebar()
+navigation.run()

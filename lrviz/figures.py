@@ -1,0 +1,211 @@
+"""Plotly figures of a model and its training, as pure functions.
+
+Every function takes plain data (arrays, snapshots, names) and returns a
+`plotly.graph_objects.Figure`, so tests can inspect what is drawn. Conventions:
+- Images and weight maps are 8x8 heatmaps drawn upright (row 0 at the top, which a
+  Plotly heatmap would otherwise put at the bottom) with square pixels. Several maps
+  are tiled into one heatmap with blank gaps: one trace draws ten times faster than ten
+  subplots, which matters when the maps are redrawn live during training.
+- Weights use one diverging colour scale centred at zero and symmetric about it, shared
+  by all maps of a model: white always means 0, blue pushes toward a class, red away.
+- Colours are told apart by colour-blind viewers (blue/orange lines, red/blue maps).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+import plotly.graph_objects as go
+
+from lrviz.data import IMAGE_SHAPE
+from lrviz.model import Snapshot
+
+#: Diverging scale for weights and contributions: red negative, white zero, blue positive.
+WEIGHT_COLORSCALE = "RdBu"
+#: Ink on paper: white 0, black 1.
+INK_COLORSCALE = "Greys"
+TRAIN_COLOR = "#0072B2"  # Okabe-Ito blue
+TEST_COLOR = "#E69F00"  # Okabe-Ito orange
+MUTED_COLOR = "#9AA5B1"
+#: Okabe-Ito colours, for the curves of several runs.
+RUN_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
+#: Blank cells between tiles of a mosaic.
+TILE_GAP = 1
+
+_SIDE = IMAGE_SHAPE[0]
+_IMAGE_AXES = dict(
+    xaxis=dict(visible=False, constrain="domain"),
+    yaxis=dict(visible=False, autorange="reversed", scaleanchor="x", constrain="domain"),
+)
+
+
+def weight_limit(values: np.ndarray) -> float:
+    """Half-width of the symmetric colour range that shows every value (1 when all are 0)."""
+    limit = float(np.max(np.abs(values))) if np.size(values) else 0.0
+    return limit if limit > 0 else 1.0
+
+
+def mosaic(images: np.ndarray, columns: int) -> np.ndarray:
+    """Tile (n, 8, 8) images into one array, row by row, with NaN gaps between tiles."""
+    images = np.asarray(images, dtype=float).reshape(-1, *IMAGE_SHAPE)
+    rows = -(-len(images) // columns)
+    step = _SIDE + TILE_GAP
+    tiled = np.full((rows * step - TILE_GAP, columns * step - TILE_GAP), np.nan)
+    for k, image in enumerate(images):
+        r, c = divmod(k, columns)
+        tiled[r * step : r * step + _SIDE, c * step : c * step + _SIDE] = image
+    return tiled
+
+
+@lru_cache(maxsize=32)
+def _tile_labels(names: tuple[str, ...], columns: int, value_name: str) -> tuple[np.ndarray, list[dict]]:
+    """Hover text for every cell of a mosaic, and the title annotations above each tile."""
+    rows = -(-len(names) // columns)
+    step = _SIDE + TILE_GAP
+    text = np.full((rows * step - TILE_GAP, columns * step - TILE_GAP), "", dtype=object)
+    titles = []
+    for k, name in enumerate(names):
+        r, c = divmod(k, columns)
+        for i in range(_SIDE):
+            for j in range(_SIDE):
+                text[r * step + i, c * step + j] = f"{name}<br>row {i}, column {j}<br>{value_name}"
+        titles.append(dict(x=c * step + (_SIDE - 1) / 2, y=r * step - 0.6, text=name, showarrow=False,
+                           xref="x", yref="y", yanchor="bottom", font=dict(size=14)))
+    return text, titles
+
+
+def _tiled_heatmap(images: np.ndarray, names: Sequence[str], columns: int, value_name: str,
+                   **heatmap) -> tuple[go.Heatmap, list[dict]]:
+    text, titles = _tile_labels(tuple(names), columns, value_name)
+    trace = go.Heatmap(z=mosaic(images, columns), text=text, hoverongaps=False,
+                       hovertemplate="%{text} %{z:.3f}<extra></extra>", **heatmap)
+    return trace, titles
+
+
+def weight_maps(coef: np.ndarray, class_names: Sequence[str], *, limit: float | None = None,
+                height: int | None = None) -> go.Figure:
+    """The weights as 8x8 pictures: one map for a two-class model, one per class otherwise.
+
+    coef has shape (1, 64) or (K, 64). A two-class map's blue (positive) weights push
+    toward `class_names[1]`, red ones toward `class_names[0]`. All maps share one colour
+    range from -limit to +limit (default: the largest |weight|), centred at zero.
+    """
+    coef = np.asarray(coef, dtype=float)
+    limit = weight_limit(coef) if limit is None else float(limit)
+    binary = coef.shape[0] == 1
+    names = [f"blue → {class_names[1]}, red → {class_names[0]}"] if binary else list(class_names)
+    columns = 1 if binary else min(5, coef.shape[0])
+    trace, titles = _tiled_heatmap(
+        coef, names, columns, "weight", zmin=-limit, zmid=0.0, zmax=limit, colorscale=WEIGHT_COLORSCALE,
+        colorbar=dict(title=dict(text="weight"), thickness=12),
+    )
+    rows = -(-coef.shape[0] // columns)
+    return go.Figure(trace, layout=dict(
+        **_IMAGE_AXES, annotations=titles, margin=dict(l=10, r=10, t=30, b=10),
+        height=height or (340 if binary else 150 * rows + 40),
+    ))
+
+
+def digit_row(images: np.ndarray, titles: Sequence[str] | None = None, *, columns: int | None = None,
+              height: int | None = None) -> go.Figure:
+    """8x8 images (values in [0, 1], dark ink on white) side by side, each upright and square."""
+    images = np.asarray(images, dtype=float).reshape(-1, *IMAGE_SHAPE)
+    columns = columns or max(len(images), 1)
+    names = list(titles) if titles else [""] * len(images)
+    trace, annotations = _tiled_heatmap(images, names, columns, "ink", zmin=0.0, zmax=1.0,
+                                        colorscale=INK_COLORSCALE, showscale=False)
+    rows = -(-len(images) // columns)
+    return go.Figure(trace, layout=dict(
+        **_IMAGE_AXES, annotations=annotations if titles else [], margin=dict(l=0, r=0, t=24 if titles else 0, b=0),
+        height=height or 90 * rows + (24 if titles else 0),
+    ))
+
+
+def digit_image(image: np.ndarray, *, title: str | None = None, height: int = 260) -> go.Figure:
+    """One 8x8 image (values in [0, 1]), upright and square, pixels drawn as cells."""
+    return go.Figure(
+        go.Heatmap(z=np.asarray(image, dtype=float).reshape(IMAGE_SHAPE), zmin=0, zmax=1,
+                   colorscale=INK_COLORSCALE, showscale=False, xgap=1, ygap=1,
+                   hovertemplate="row %{y}, column %{x}<br>ink %{z:.2f}<extra></extra>"),
+        layout=dict(**_IMAGE_AXES, title=dict(text=title) if title else None, height=height,
+                    margin=dict(l=0, r=0, t=40 if title else 0, b=0)),
+    )
+
+
+def contribution_map(contributions: np.ndarray, *, title: str | None = None, height: int = 260,
+                     limit: float | None = None) -> go.Figure:
+    """w ⊙ x as an 8x8 map in the weights' diverging colours: which pixels pushed which way."""
+    values = np.asarray(contributions, dtype=float).reshape(IMAGE_SHAPE)
+    limit = weight_limit(values) if limit is None else float(limit)
+    return go.Figure(
+        go.Heatmap(z=values, colorscale=WEIGHT_COLORSCALE, zmin=-limit, zmid=0.0, zmax=limit, xgap=1, ygap=1,
+                   colorbar=dict(title=dict(text="w·x"), thickness=12),
+                   hovertemplate="row %{y}, column %{x}<br>w·x %{z:.3f}<extra></extra>"),
+        layout=dict(**_IMAGE_AXES, title=dict(text=title) if title else None, height=height,
+                    margin=dict(l=0, r=0, t=40 if title else 0, b=0)),
+    )
+
+
+def learning_curve(snapshots: Sequence[Snapshot], *, log_y: bool = False, max_iteration: int | None = None,
+                   height: int = 360) -> go.Figure:
+    """Train and test cost against iteration (left axis) and accuracy (dotted, right axis).
+
+    `max_iteration` fixes the x range (e.g. to the planned number of iterations) so
+    that the axis does not jump while a run is drawn live.
+    """
+    x = [s.iteration for s in snapshots]
+    has_test = bool(snapshots) and snapshots[0].test_cost is not None
+    traces = [go.Scatter(x=x, y=[s.train_cost for s in snapshots], name="train cost", mode="lines",
+                         line=dict(color=TRAIN_COLOR, width=3))]
+    if has_test:
+        traces.append(go.Scatter(x=x, y=[s.test_cost for s in snapshots], name="test cost", mode="lines",
+                                 line=dict(color=TEST_COLOR, width=3)))
+    traces.append(go.Scatter(x=x, y=[s.train_accuracy for s in snapshots], name="train accuracy", mode="lines",
+                             yaxis="y2", line=dict(color=TRAIN_COLOR, width=2, dash="dot")))
+    if has_test:
+        traces.append(go.Scatter(x=x, y=[s.test_accuracy for s in snapshots], name="test accuracy",
+                                 mode="lines", yaxis="y2", line=dict(color=TEST_COLOR, width=2, dash="dot")))
+    last = x[-1] if x else 1
+    return go.Figure(traces, layout=dict(
+        xaxis=dict(title=dict(text="iteration"), range=[0, max(max_iteration or 0, last, 1)]),
+        yaxis=dict(title=dict(text="cost J (log scale)" if log_y else "cost J"), type="log" if log_y else "linear",
+                   rangemode="tozero"),
+        yaxis2=dict(title=dict(text="accuracy"), overlaying="y", side="right", range=[0, 1.02],
+                    tickformat=".0%", showgrid=False),
+        height=height, margin=dict(l=10, r=10, t=30, b=10), hovermode="x unified",
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+    ))
+
+
+def probability_bars(probabilities: Sequence[float], class_names: Sequence[str], *, height: int = 260) -> go.Figure:
+    """One bar per class with its probability; the most probable class stands out."""
+    probabilities = np.asarray(probabilities, dtype=float)
+    best = int(np.argmax(probabilities))
+    colors = [TRAIN_COLOR if k == best else MUTED_COLOR for k in range(len(probabilities))]
+    return go.Figure(
+        go.Bar(x=list(class_names), y=probabilities, marker_color=colors, text=[f"{p:.0%}" for p in probabilities],
+               textposition="outside", cliponaxis=False, hovertemplate="%{x}: %{y:.3f}<extra></extra>"),
+        layout=dict(xaxis=dict(type="category", title=dict(text="class")),
+                    yaxis=dict(range=[0, 1.15], tickformat=".0%", title=dict(text="probability")),
+                    height=height, margin=dict(l=10, r=10, t=10, b=10)),
+    )
+
+
+def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, class_names: Sequence[str], *,
+                     height: int = 360) -> go.Figure:
+    """Counts of (true class, predicted class) over class indices 0..K-1; rows true, top to bottom."""
+    k = len(class_names)
+    counts = np.zeros((k, k), dtype=int)
+    np.add.at(counts, (np.asarray(y_true, dtype=int), np.asarray(y_pred, dtype=int)), 1)
+    names = list(class_names)
+    return go.Figure(
+        go.Heatmap(z=counts, x=names, y=names, colorscale="Blues", showscale=False, text=counts,
+                   texttemplate="%{text}", xgap=2, ygap=2,
+                   hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"),
+        layout=dict(xaxis=dict(title=dict(text="predicted"), type="category", constrain="domain"),
+                    yaxis=dict(title=dict(text="true"), type="category", autorange="reversed",
+                               scaleanchor="x", constrain="domain"),
+                    height=height, margin=dict(l=10, r=10, t=10, b=10)),
+    )

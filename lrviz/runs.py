@@ -1,0 +1,147 @@
+"""A training run: the settings a user chose, the data split, the model, and what it saw.
+
+The app keeps `Run` objects in its session so that a trained model, its history and
+its settings survive reruns and page changes. `Run.advance` is the only way a run
+trains: it drives `LogisticRegressionGD.train` toward the run's target, keeps every
+snapshot, and can be abandoned at any snapshot and called again to go on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from lrviz.data import DEFAULT_SPLIT_SEED, DEFAULT_TEST_SIZE, Task, TaskData, load_task
+from lrviz.model import LogisticRegressionGD, Snapshot
+
+#: Ranges the app offers; a link or file with values outside them is not trusted.
+LEARNING_RATE_RANGE = (1e-4, 10.0)
+ITERATIONS_RANGE = (1, 50_000)
+L2_RANGE = (0.0, 10.0)
+SEED_RANGE = (0, 2**31 - 1)
+TEST_SIZE_RANGE = (0.05, 0.5)
+#: Points a learning curve gets: snapshots every target / CURVE_POINTS iterations, plus
+#: log-spaced ones so that the fast change of the first iterations is seen.
+CURVE_POINTS = 200
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that defines a run. Validated on creation: bad values raise ValueError."""
+
+    task: Task = field(default_factory=lambda: Task.versus([0], [1]))
+    learning_rate: float = 0.05
+    iterations: int = 1000
+    l2: float = 0.0
+    init: str = "zeros"
+    seed: int = 0
+    test_size: float = DEFAULT_TEST_SIZE
+
+    def __post_init__(self) -> None:
+        _check_range("learning rate", self.learning_rate, LEARNING_RATE_RANGE)
+        _check_range("iterations", self.iterations, ITERATIONS_RANGE, integer=True)
+        _check_range("L2 strength", self.l2, L2_RANGE)
+        _check_range("seed", self.seed, SEED_RANGE, integer=True)
+        _check_range("test share", self.test_size, TEST_SIZE_RANGE)
+        if self.init not in ("zeros", "random"):
+            raise ValueError(f"Initialisation must be 'zeros' or 'random'; got {str(self.init)[:20]!r}.")
+        if not isinstance(self.task, Task):
+            raise ValueError(f"task must be a Task; got {type(self.task).__name__}.")
+
+    @property
+    def label(self) -> str:
+        """A short human-readable summary, e.g. "0 vs 1 · lr 0.05 · 1000 it · L2 0 · zeros"."""
+        init = "zeros" if self.init == "zeros" else f"random (seed {self.seed})"
+        return (f"{self.task.name} · lr {self.learning_rate:g} · {self.iterations} it · "
+                f"L2 {self.l2:g} · {init} · test {self.test_size:g}")
+
+    def estimator(self) -> LogisticRegressionGD:
+        """A fresh, untrained estimator with these hyperparameters."""
+        return LogisticRegressionGD(learning_rate=self.learning_rate, max_iter=self.iterations, l2=self.l2,
+                                    init=self.init, random_state=self.seed)
+
+    def replace(self, **changes) -> Settings:
+        """A copy with some values changed (validated again)."""
+        return replace(self, **changes)
+
+
+def _check_range(name: str, value, bounds: tuple, integer: bool = False) -> None:
+    kind = (int, np.integer) if integer else (int, float, np.integer, np.floating)
+    if isinstance(value, bool) or not isinstance(value, kind) or not math.isfinite(value):
+        what = "a whole number" if integer else "a number"
+        raise ValueError(f"The {name} must be {what}; got {str(value)[:20]!r}.")
+    low, high = bounds
+    if not low <= value <= high:
+        raise ValueError(f"The {name} must be between {low:g} and {high:g}; got {value:g}.")
+
+
+class Run:
+    """One training run of the app: settings, split, model and the snapshots seen so far."""
+
+    def __init__(self, settings: Settings, data: TaskData | None = None) -> None:
+        self.settings = settings
+        self.data = data if data is not None else load_task(settings.task, settings.test_size, DEFAULT_SPLIT_SEED)
+        self.model = settings.estimator()
+        self.snapshots: list[Snapshot] = []
+        self.target = settings.iterations
+
+    @property
+    def iteration(self) -> int:
+        """Updates made so far."""
+        return self.snapshots[-1].iteration if self.snapshots else 0
+
+    @property
+    def status(self) -> str:
+        """"new" (never trained), "stopped" (short of its target), "finished" or "diverged"."""
+        if not self.snapshots:
+            return "new"
+        reason = self.snapshots[-1].stop_reason
+        return {None: "stopped", "diverged": "diverged"}.get(reason, "finished")
+
+    @property
+    def last(self) -> Snapshot | None:
+        return self.snapshots[-1] if self.snapshots else None
+
+    def extend(self, iterations: int | None = None) -> None:
+        """Raise the target by `iterations` (default: the settings' iterations), to train further."""
+        self.target = self.iteration + (iterations or self.settings.iterations)
+
+    def advance(self) -> Iterator[Snapshot]:
+        """Train from where the run stands toward its target, yielding (and keeping) each snapshot.
+
+        Stopping the iteration at any snapshot leaves a consistent partial run; calling
+        `advance` again goes on from there.
+        """
+        remaining = self.target - self.iteration
+        if remaining <= 0 or self.status == "diverged":
+            return iter(())
+        steps = self.model.train(
+            self.data.X_train, self.data.y_train, eval_set=(self.data.X_test, self.data.y_test),
+            snapshot_every=max(1, self.target // CURVE_POINTS), snapshot_at=log_spaced(self.target),
+            resume=bool(self.snapshots), n_iter=remaining,
+        )
+        return self._keep(steps)
+
+    def _keep(self, steps: Iterator[Snapshot]) -> Iterator[Snapshot]:
+        for snapshot in steps:
+            if self.snapshots and snapshot.iteration == self.snapshots[-1].iteration:
+                self.snapshots[-1] = snapshot  # a resumed call starts where the last one stopped
+            else:
+                self.snapshots.append(snapshot)
+            yield snapshot
+
+    def predictions(self) -> tuple[np.ndarray, np.ndarray]:
+        """(class index predicted, probability of that class) for every test example."""
+        proba = self.model.predict_proba(self.data.X_test)
+        index = proba.argmax(axis=1)
+        return index, proba[np.arange(len(index)), index]
+
+
+def log_spaced(n: int, count: int = 40) -> list[int]:
+    """About `count` distinct iteration numbers from 1 to n, evenly spaced on a log scale."""
+    if n < 1:
+        return []
+    return sorted({int(round(v)) for v in np.geomspace(1, n, count)})

@@ -1,0 +1,259 @@
+"""Train: choose digits and hyperparameters, press Train, watch the neuron learn."""
+
+from __future__ import annotations
+
+import time
+import warnings
+
+import numpy as np
+import streamlit as st
+
+from lrviz import DivergenceWarning
+from lrviz import figures
+from lrviz.data import Task
+from lrviz.live import FramePacer
+from lrviz.runs import ITERATIONS_RANGE, L2_RANGE, LEARNING_RATE_RANGE, SEED_RANGE, Run, Settings
+from pages import _shared
+
+PRESETS = {"0 vs 1": "0v1", "2 vs rest": "2vrest", "all ten digits": "all", "custom": None}
+LEARNING_RATES = [m * 10.0**e for e in range(-4, 2) for m in (1, 2, 5)]
+LEARNING_RATES = [lr for lr in LEARNING_RATES if LEARNING_RATE_RANGE[0] <= lr <= LEARNING_RATE_RANGE[1]]
+DIGIT_OPTIONS = list(range(10))
+TRAINING = "training"  # session key: True while a run should be advancing
+DEFAULTS = Settings()
+
+
+def _default(key: str, value) -> None:
+    """Give a widget its first value, once per session."""
+    st.session_state.setdefault(key, value)
+
+
+def task_picker() -> tuple[Task | None, str | None]:
+    """The task widgets; returns (task, None) or (None, what is wrong with the choice)."""
+    _default("task_preset", "0 vs 1")
+    _default("task_left", [3, 8])
+    _default("task_right", [5])
+    _default("task_rest", False)
+    preset = st.segmented_control("Digits to tell apart", list(PRESETS), key="task_preset",
+                                  persist_state="session", required=True,
+                                  help="Which digits the neuron learns to tell apart. 'custom': any digits "
+                                       "against any others, or against all the rest.")
+    if PRESETS.get(preset):
+        return Task.parse(PRESETS[preset]), None
+    left_col, right_col, rest_col = st.columns([3, 3, 2], vertical_alignment="bottom")
+    left = left_col.multiselect("These digits…", DIGIT_OPTIONS, key="task_left", persist_state="session",
+                                help="The digits the neuron should answer 'yes' to.")
+    rest = rest_col.toggle("…against all the rest", key="task_rest", persist_state="session")
+    right = right_col.multiselect("…against these digits", DIGIT_OPTIONS, key="task_right",
+                                  persist_state="session", disabled=rest)
+    try:
+        return (Task.versus_rest(left) if rest else Task.versus(left, right)), None
+    except ValueError as error:
+        return None, str(error)
+
+
+def hyperparameters(task: Task) -> tuple[Settings | None, str | None]:
+    """The hyperparameter widgets; returns (settings, None) or (None, what is wrong)."""
+    _default("lr", DEFAULTS.learning_rate)
+    _default("iters", DEFAULTS.iterations)
+    _default("l2", DEFAULTS.l2)
+    _default("init", DEFAULTS.init)
+    _default("seed", DEFAULTS.seed)
+    _default("test", DEFAULTS.test_size)
+    lr_options = sorted(set(LEARNING_RATES) | {st.session_state.lr})
+    a, b = st.columns(2)
+    lr = a.select_slider("Learning rate", lr_options, key="lr", persist_state="session", format_func=lambda v: f"{v:g}",
+                         help="Step size of gradient descent (log scale). Too small: slow. Too large: the cost "
+                              "jumps around or blows up.")
+    iters = b.number_input("Iterations", min_value=ITERATIONS_RANGE[0], max_value=ITERATIONS_RANGE[1], step=100,
+                           key="iters", persist_state="session",
+                           help="How many gradient-descent updates a press of Train makes.")
+    c, d = st.columns(2)
+    l2 = c.number_input("L2 strength", min_value=L2_RANGE[0], max_value=L2_RANGE[1], step=0.001, format="%g",
+                        key="l2", persist_state="session",
+                        help="Penalty l2/2·‖w‖² on large weights: smoother weight maps, less overfitting.")
+    init = d.radio("Initial weights", ["zeros", "random"], key="init", persist_state="session", horizontal=True,
+                   help="zeros: the tutorial's start. random: small random weights from a seed.")
+    e, f = st.columns(2)
+    seed = e.number_input("Seed", min_value=SEED_RANGE[0], max_value=SEED_RANGE[1], step=1, key="seed",
+                          persist_state="session", disabled=init != "random",
+                          help="Seed of the random initial weights: the same seed gives the same start.")
+    test = f.slider("Test share", 0.05, 0.5, step=0.05, key="test", persist_state="session",
+                    help="Share of the examples held out to test the model on digits it never trained on.")
+    try:
+        return Settings(task, float(lr), int(iters), float(l2), init, int(seed), float(test)), None
+    except ValueError as error:
+        return None, str(error)
+
+
+def show_examples(task: Task) -> None:
+    """A row of example images for each side of the task, with how many examples each has."""
+    if task.all_ten:
+        rows = _shared.task_examples(task.code, 1)
+        images = np.concatenate([images for _, _, images in rows])
+        st.caption("One example of each digit, with how many examples there are:")
+        st.plotly_chart(figures.digit_row(images, [f"{name} ({count})" for name, count, _ in rows]),
+                        key="examples_all", config={"displayModeBar": False})
+        return
+    for name, count, images in reversed(_shared.task_examples(task.code, 10)):
+        st.caption(f"**{name}**: {count} examples")
+        st.plotly_chart(figures.digit_row(images, height=60), key=f"examples_{name}",
+                        config={"displayModeBar": False})
+
+
+# -- buttons -------------------------------------------------------------------------------
+
+def start(settings: Settings) -> None:
+    st.session_state[_shared.RUN_KEY] = Run(settings, _shared.task_data(settings.task.code, settings.test_size))
+    st.session_state[TRAINING] = True
+
+
+def stop() -> None:
+    st.session_state[TRAINING] = False
+
+
+def go_on() -> None:
+    run = _shared.current_run()
+    if run.status == "finished":
+        run.extend()
+    st.session_state[TRAINING] = True
+
+
+def reset() -> None:
+    st.session_state[_shared.RUN_KEY] = None
+    st.session_state[TRAINING] = False
+
+
+def buttons(settings: Settings | None, run: Run | None, training: bool) -> None:
+    cols = st.columns(2) + st.columns(2)
+    cols[0].button("Train", key="train", type="primary", icon=":material/play_arrow:", on_click=start,
+                   args=(settings,), disabled=settings is None or training, width="stretch",
+                   help="Start a new run from the initial weights with these settings.")
+    cols[1].button("Stop", key="stop", icon=":material/stop:", on_click=stop, disabled=not training,
+                   width="stretch", help="Stop at the next snapshot and keep the model as it is.")
+    can_go_on = run is not None and run.status in ("stopped", "finished") and not training
+    cols[2].button("Continue", key="continue", icon=":material/fast_forward:", on_click=go_on,
+                   disabled=not can_go_on, width="stretch",
+                   help="Train further from where the run stopped (another round of iterations once finished).")
+    cols[3].button("Reset", key="reset", icon=":material/restart_alt:", on_click=reset,
+                   disabled=run is None, width="stretch", help="Forget the current run.")
+
+
+# -- charts ----------------------------------------------------------------------------------
+
+def draw(run: Run, slots: dict, log_y: bool, weights: bool = True) -> None:
+    """One frame of the view: progress, learning curve and (unless told not to) the weight map(s).
+
+    Chart keys name the iteration shown, so the last live frame and the page's next
+    run draw the same chart under the same key instead of a new one.
+    """
+    last = run.last
+    slots["progress"].progress(min(1.0, last.iteration / run.target),
+                               text=f"Iteration {last.iteration} of {run.target}")
+    slots["curve"].plotly_chart(figures.learning_curve(run.snapshots, log_y=log_y, max_iteration=run.target),
+                                key=f"curve_{last.iteration}")
+    if weights:
+        slots["weights"].plotly_chart(figures.weight_maps(last.coef, run.settings.task.class_names),
+                                      key=f"weights_{last.iteration}")
+
+
+def train_live(run: Run, slots: dict, log_y: bool) -> None:
+    """Advance the run, redrawing by the wall clock; a click elsewhere ends it at the next frame.
+
+    The weight map is redrawn every other frame: a browser takes about as long to draw
+    it as the learning curve, and the curve is what shows progress.
+    """
+    pacer = FramePacer(run.iteration, run.target)
+    frame = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DivergenceWarning)  # the page explains a blow-up itself
+        for snapshot in run.advance():
+            final = snapshot.stop_reason is not None
+            if final or frame == 0 or pacer.should_draw(snapshot.iteration):
+                began = time.perf_counter()
+                draw(run, slots, log_y, weights=final or frame % 2 == 0)
+                pacer.drew(time.perf_counter() - began)
+                frame += 1
+    st.session_state[TRAINING] = False
+
+
+def results(run: Run) -> None:
+    """What a finished or stopped run shows below the live charts."""
+    last, task, settings = run.last, run.settings.task, run.settings
+    if run.status == "diverged":
+        st.error(
+            f"**Training diverged.** With learning rate {settings.learning_rate:g} each step overshot the "
+            f"minimum by more than it gained, so the cost grew instead of falling (up to "
+            f"{max(s.train_cost for s in run.snapshots):.3g}) and training stopped at iteration {last.iteration}. "
+            f"Try a learning rate of {settings.learning_rate / 10:g}, ten times smaller"
+            + (f", or a weaker L2 strength than {settings.l2:g}." if settings.l2 else ".")
+        )
+        return
+    state = {"finished": "Finished", "stopped": "Stopped"}[run.status]
+    a, b, c = st.columns(3)
+    a.metric("Train accuracy", f"{last.train_accuracy:.1%}")
+    b.metric("Test accuracy", f"{last.test_accuracy:.1%}")
+    c.metric(f"{state} at iteration", f"{last.iteration}", help=f"Train cost {last.train_cost:.4f}, "
+             f"test cost {last.test_cost:.4f}")
+    if task.all_ten:
+        st.info("**Reading the weight maps:** each map is one neuron, the one for that digit. Blue pixels raise "
+                "its score z when they are inked, red pixels lower it; the digit whose neuron scores highest wins.")
+    else:
+        yes, no = task.class_names[1], task.class_names[0]
+        st.info(f"**Reading the weight map:** ink on a blue pixel pushes z = w·x + b up, toward **{yes}**; ink on "
+                f"a red pixel pushes it down, toward **{no}**; white pixels do not matter. The neuron says "
+                f"{yes} when z > 0, that is, when a = sigmoid(z) > 0.5.")
+    predicted, confidence = run.predictions()
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Confusion matrix (test set)")
+        st.plotly_chart(figures.confusion_matrix(run.data.y_test, predicted, task.class_names), key="confusion")
+    with right:
+        wrong = np.flatnonzero(predicted != run.data.y_test)
+        st.subheader(f"Misread test digits: {len(wrong)} of {len(predicted)}")
+        if len(wrong):
+            shown = wrong[np.argsort(-confidence[wrong])][:12]
+            titles = [f"{task.class_names[predicted[i]]} {confidence[i]:.0%}" for i in shown]
+            st.caption("Each digit with what the model said and how sure it was, most confident first.")
+            st.plotly_chart(figures.digit_row(run.data.X_test[shown], titles, columns=6),
+                            key="misread", config={"displayModeBar": False})
+        else:
+            st.success("The model reads every test digit right.")
+
+
+# -- the page ----------------------------------------------------------------------------------
+
+st.header("Train a neuron")
+controls, view = st.columns([2, 3], gap="large")
+with controls:
+    st.caption("Pick the digits to tell apart, set the hyperparameters, press **Train**, and watch the cost "
+               "fall and the 64 weights turn into a picture.")
+    task, task_problem = task_picker()
+    if task_problem:
+        st.error(task_problem, icon=":material/block:")
+    else:
+        show_examples(task)
+    settings, settings_problem = hyperparameters(task) if task else (None, None)
+    if settings_problem:
+        st.error(settings_problem, icon=":material/block:")
+    run = _shared.current_run()
+    training = bool(st.session_state.get(TRAINING)) and run is not None
+    buttons(settings, run, training)
+
+with view:
+    slots = {"progress": st.empty()}
+    with st.container(key="learning_curve"):
+        slots["curve"] = st.empty()
+    log_y = st.toggle("Log scale for the cost", key="log_y", persist_state="session")
+    with st.container(key="weights"):
+        slots["weights"] = st.empty()
+
+if run is None:
+    slots["progress"].info("Press **Train** to start: the learning curve and the weight map appear here "
+                           "and change as the neuron learns.", icon=":material/arrow_back:")
+elif training:
+    train_live(run, slots, log_y)
+    st.rerun()
+elif run.last is not None:
+    draw(run, slots, log_y)
+    results(run)

@@ -1,0 +1,125 @@
+"""The figure builders, checked by inspecting the Plotly figures they return."""
+
+import numpy as np
+import pytest
+
+from lrviz import figures
+from lrviz.data import Task, load_digits_dataset
+from lrviz.model import Snapshot
+
+TEN = [str(d) for d in range(10)]
+
+
+def _heatmap(fig):
+    (trace,) = fig.data
+    assert trace.type == "heatmap"
+    return trace
+
+
+def _assert_upright_and_square(fig):
+    assert fig.layout.yaxis.autorange == "reversed"  # row 0 at the top
+    assert fig.layout.yaxis.scaleanchor == "x"  # square pixels
+
+
+def test_binary_weight_map_is_one_upright_square_8x8_map():
+    coef = np.arange(64, dtype=float).reshape(1, 64) - 20
+    fig = figures.weight_maps(coef, Task.parse("0v1").class_names)
+    trace = _heatmap(fig)
+    np.testing.assert_array_equal(np.asarray(trace.z), coef.reshape(8, 8))
+    _assert_upright_and_square(fig)
+    assert (trace.zmin, trace.zmid, trace.zmax) == (-43, 0, 43)
+    assert fig.layout.annotations[0].text == "blue → 0, red → 1"
+
+
+def test_ten_weight_maps_share_one_symmetric_scale():
+    coef = np.random.default_rng(0).normal(size=(10, 64))
+    coef[7, 5] = -9.0
+    fig = figures.weight_maps(coef, TEN)
+    trace = _heatmap(fig)
+    _assert_upright_and_square(fig)
+    assert (trace.zmin, trace.zmid, trace.zmax) == (-9.0, 0.0, 9.0)
+    assert trace.colorscale[0][1] != trace.colorscale[-1][1]  # diverging
+    z = np.asarray(trace.z, dtype=float)
+    assert z.shape == (2 * 8 + 1, 5 * 8 + 4)  # 2 rows x 5 maps with one blank cell between
+    np.testing.assert_array_equal(z[9:17, 18:26], coef[7].reshape(8, 8))  # digit 7: row 2, column 3
+    assert np.isnan(z[8]).all() and np.isnan(z[:, 8]).all()
+    assert [a.text for a in fig.layout.annotations] == TEN
+    assert "7<br>row 0, column 5" in trace.text[9][23]
+
+
+def test_a_zero_model_keeps_zero_white():
+    trace = _heatmap(figures.weight_maps(np.zeros((1, 64)), ("a", "b")))
+    assert (trace.zmin, trace.zmid, trace.zmax) == (-1, 0, 1)
+
+
+def test_fixed_limit_is_used():
+    trace = _heatmap(figures.weight_maps(np.ones((1, 64)), ("a", "b"), limit=5))
+    assert (trace.zmin, trace.zmax) == (-5, 5)
+
+
+def _snapshots(n, test=True):
+    return [
+        Snapshot(i * 10, 1.0 / (i + 1), 0.5 + i / (2 * n), np.zeros((1, 64)), np.zeros(1),
+                 1.2 / (i + 1) if test else None, 0.5 + i / (3 * n) if test else None)
+        for i in range(n)
+    ]
+
+
+def test_learning_curve_shows_costs_and_accuracies():
+    fig = figures.learning_curve(_snapshots(5), max_iteration=1000)
+    names = [t.name for t in fig.data]
+    assert names == ["train cost", "test cost", "train accuracy", "test accuracy"]
+    assert list(fig.data[0].x) == [0, 10, 20, 30, 40]
+    assert fig.data[1].y[0] == pytest.approx(1.2)
+    assert [t.yaxis for t in fig.data] == [None, None, "y2", "y2"]
+    assert list(fig.layout.xaxis.range) == [0, 1000]
+    assert fig.layout.yaxis.type == "linear"
+    assert fig.data[0].line.color != fig.data[1].line.color
+
+
+def test_learning_curve_log_scale_and_no_test_set():
+    fig = figures.learning_curve(_snapshots(3, test=False), log_y=True)
+    assert [t.name for t in fig.data] == ["train cost", "train accuracy"]
+    assert fig.layout.yaxis.type == "log"
+    assert list(fig.layout.xaxis.range) == [0, 20]
+
+
+def test_digit_row_is_upright():
+    images = load_digits_dataset().images[:3]
+    fig = figures.digit_row(images, ["a", "b", "c"])
+    trace = _heatmap(fig)
+    _assert_upright_and_square(fig)
+    z = np.asarray(trace.z, dtype=float)
+    np.testing.assert_array_equal(z[:, 9:17], images[1])
+    assert [a.text for a in fig.layout.annotations] == ["a", "b", "c"]
+    # the top row of a digit image is its first row: a 0 has ink at the top, not blank rows only
+    assert trace.colorscale[0][1].lower() in ("rgb(255,255,255)", "#ffffff", "white")
+
+
+def test_digit_image_and_contribution_map():
+    image = load_digits_dataset().images[0]
+    fig = figures.digit_image(image, title="input")
+    _assert_upright_and_square(fig)
+    np.testing.assert_array_equal(np.asarray(fig.data[0].z), image)
+    contributions = np.linspace(-2, 1, 64)
+    fig = figures.contribution_map(contributions)
+    _assert_upright_and_square(fig)
+    trace = _heatmap(fig)
+    assert (trace.zmin, trace.zmid, trace.zmax) == (-2, 0, 2)
+    assert trace.colorscale == _heatmap(figures.weight_maps(np.ones((1, 64)), ("a", "b"))).colorscale
+
+
+def test_probability_bars_highlight_the_winner():
+    fig = figures.probability_bars([0.1, 0.7, 0.2], ["x", "y", "z"])
+    (bar,) = fig.data
+    assert list(bar.x) == ["x", "y", "z"] and list(bar.text) == ["10%", "70%", "20%"]
+    colors = list(bar.marker.color)
+    assert colors[1] != colors[0] == colors[2]
+
+
+def test_confusion_matrix_counts():
+    fig = figures.confusion_matrix([0, 0, 1, 1, 1], [0, 1, 1, 1, 0], ["no", "yes"])
+    trace = _heatmap(fig)
+    np.testing.assert_array_equal(np.asarray(trace.z), [[1, 1], [1, 2]])
+    assert fig.layout.yaxis.autorange == "reversed"
+    assert list(trace.x) == ["no", "yes"] and list(trace.y) == ["no", "yes"]

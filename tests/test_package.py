@@ -1,0 +1,10 @@
+"""The core is a library of its own: importing it never imports the UI."""
+
+import subprocess
+import sys
+
+
+def test_importing_lrviz_does_not_import_streamlit():
+    code = "import sys, lrviz, lrviz.figures, lrviz.data, lrviz.canvas; print('streamlit' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
