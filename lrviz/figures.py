@@ -34,6 +34,18 @@ RUN_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", 
 #: Blank cells between tiles of a mosaic.
 TILE_GAP = 1
 
+#: What every figure shares. A browser draws a figure two to three times faster without a
+#: Plotly template (Plotly's default one is merged into every draw) or Streamlit's chart
+#: theme, which matters for live redraws; so figures carry their own few styles instead.
+GRID_COLOR = "#E5E7EB"
+BASE_LAYOUT = dict(
+    template="none",
+    font=dict(family="Source Sans Pro, Helvetica, Arial, sans-serif", size=14, color="#111827"),
+    paper_bgcolor="rgba(0,0,0,0)",
+    plot_bgcolor="rgba(0,0,0,0)",
+)
+_PLOT_AXIS = dict(gridcolor=GRID_COLOR, zeroline=False, linecolor=GRID_COLOR, ticks="")
+
 _SIDE = IMAGE_SHAPE[0]
 _IMAGE_AXES = dict(
     xaxis=dict(visible=False, constrain="domain"),
@@ -79,8 +91,11 @@ def _tile_labels(names: tuple[str, ...], columns: int, value_name: str) -> tuple
 def _tiled_heatmap(images: np.ndarray, names: Sequence[str], columns: int, value_name: str,
                    **heatmap) -> tuple[go.Heatmap, list[dict]]:
     text, titles = _tile_labels(tuple(names), columns, value_name)
-    trace = go.Heatmap(z=mosaic(images, columns), text=text, hoverongaps=False,
-                       hovertemplate="%{text} %{z:.3f}<extra></extra>", **heatmap)
+    if len(names) == 1:  # one tile: the cell's own coordinates say it all, and drawing is faster
+        hover = dict(hovertemplate=f"row %{{y}}, column %{{x}}<br>{value_name} %{{z:.3f}}<extra></extra>")
+    else:
+        hover = dict(text=text, hovertemplate="%{text} %{z:.3f}<extra></extra>")
+    trace = go.Heatmap(z=mosaic(images, columns), hoverongaps=False, **hover, **heatmap)
     return trace, titles
 
 
@@ -103,6 +118,7 @@ def weight_maps(coef: np.ndarray, class_names: Sequence[str], *, limit: float | 
     )
     rows = -(-coef.shape[0] // columns)
     return go.Figure(trace, layout=dict(
+        **BASE_LAYOUT,
         **_IMAGE_AXES, annotations=titles, margin=dict(l=10, r=10, t=30, b=10),
         height=height or (340 if binary else 150 * rows + 40),
     ))
@@ -118,6 +134,7 @@ def digit_row(images: np.ndarray, titles: Sequence[str] | None = None, *, column
                                         colorscale=INK_COLORSCALE, showscale=False)
     rows = -(-len(images) // columns)
     return go.Figure(trace, layout=dict(
+        **BASE_LAYOUT,
         **_IMAGE_AXES, annotations=annotations if titles else [], margin=dict(l=0, r=0, t=24 if titles else 0, b=0),
         height=height or 90 * rows + (24 if titles else 0),
     ))
@@ -129,7 +146,7 @@ def digit_image(image: np.ndarray, *, title: str | None = None, height: int = 26
         go.Heatmap(z=np.asarray(image, dtype=float).reshape(IMAGE_SHAPE), zmin=0, zmax=1,
                    colorscale=INK_COLORSCALE, showscale=False, xgap=1, ygap=1,
                    hovertemplate="row %{y}, column %{x}<br>ink %{z:.2f}<extra></extra>"),
-        layout=dict(**_IMAGE_AXES, title=dict(text=title) if title else None, height=height,
+        layout=dict(**BASE_LAYOUT, **_IMAGE_AXES, title=dict(text=title) if title else None, height=height,
                     margin=dict(l=0, r=0, t=40 if title else 0, b=0)),
     )
 
@@ -143,7 +160,7 @@ def contribution_map(contributions: np.ndarray, *, title: str | None = None, hei
         go.Heatmap(z=values, colorscale=WEIGHT_COLORSCALE, zmin=-limit, zmid=0.0, zmax=limit, xgap=1, ygap=1,
                    colorbar=dict(title=dict(text="w·x"), thickness=12),
                    hovertemplate="row %{y}, column %{x}<br>w·x %{z:.3f}<extra></extra>"),
-        layout=dict(**_IMAGE_AXES, title=dict(text=title) if title else None, height=height,
+        layout=dict(**BASE_LAYOUT, **_IMAGE_AXES, title=dict(text=title) if title else None, height=height,
                     margin=dict(l=0, r=0, t=40 if title else 0, b=0)),
     )
 
@@ -169,11 +186,12 @@ def learning_curve(snapshots: Sequence[Snapshot], *, log_y: bool = False, max_it
                                  mode="lines", yaxis="y2", line=dict(color=TEST_COLOR, width=2, dash="dot")))
     last = x[-1] if x else 1
     return go.Figure(traces, layout=dict(
-        xaxis=dict(title=dict(text="iteration"), range=[0, max(max_iteration or 0, last, 1)]),
-        yaxis=dict(title=dict(text="cost J (log scale)" if log_y else "cost J"), type="log" if log_y else "linear",
-                   rangemode="tozero"),
-        yaxis2=dict(title=dict(text="accuracy"), overlaying="y", side="right", range=[0, 1.02],
-                    tickformat=".0%", showgrid=False),
+        **BASE_LAYOUT,
+        xaxis=dict(_PLOT_AXIS, title=dict(text="iteration"), range=[0, max(max_iteration or 0, last, 1)]),
+        yaxis=dict(_PLOT_AXIS, title=dict(text="cost J (log scale)" if log_y else "cost J"),
+                   type="log" if log_y else "linear", rangemode="tozero"),
+        yaxis2=dict(_PLOT_AXIS, title=dict(text="accuracy"), overlaying="y", side="right", range=[0, 1.02],
+                    tickformat=".0%", dtick=0.25, showgrid=False),
         height=height, margin=dict(l=10, r=10, t=30, b=10), hovermode="x unified",
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
     ))
@@ -187,8 +205,8 @@ def probability_bars(probabilities: Sequence[float], class_names: Sequence[str],
     return go.Figure(
         go.Bar(x=list(class_names), y=probabilities, marker_color=colors, text=[f"{p:.0%}" for p in probabilities],
                textposition="outside", cliponaxis=False, hovertemplate="%{x}: %{y:.3f}<extra></extra>"),
-        layout=dict(xaxis=dict(type="category", title=dict(text="class")),
-                    yaxis=dict(range=[0, 1.15], tickformat=".0%", title=dict(text="probability")),
+        layout=dict(**BASE_LAYOUT, xaxis=dict(_PLOT_AXIS, type="category", title=dict(text="class")),
+                    yaxis=dict(_PLOT_AXIS, range=[0, 1.15], tickformat=".0%", title=dict(text="probability")),
                     height=height, margin=dict(l=10, r=10, t=10, b=10)),
     )
 
@@ -204,7 +222,7 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, class_names: Sequen
         go.Heatmap(z=counts, x=names, y=names, colorscale="Blues", showscale=False, text=counts,
                    texttemplate="%{text}", xgap=2, ygap=2,
                    hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"),
-        layout=dict(xaxis=dict(title=dict(text="predicted"), type="category", constrain="domain"),
+        layout=dict(**BASE_LAYOUT, xaxis=dict(title=dict(text="predicted"), type="category", constrain="domain"),
                     yaxis=dict(title=dict(text="true"), type="category", autorange="reversed",
                                scaleanchor="x", constrain="domain"),
                     height=height, margin=dict(l=10, r=10, t=10, b=10)),

@@ -26,8 +26,8 @@ class FramePacer:
         start: int,
         target: int,
         *,
-        min_duration: float = 1.5,
-        min_interval: float = 0.12,
+        min_duration: float = 2.0,
+        min_interval: float = 0.15,
         clock: Callable[[], float] = time.perf_counter,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -48,6 +48,12 @@ class FramePacer:
         return self._clock() - self._last_frame >= self.interval
 
     def drew(self, seconds: float) -> None:
-        """Record a frame that took `seconds` to draw, and set the interval to the next one."""
+        """Record a frame that took `seconds` to draw, and set the interval to the next one.
+
+        Within the minimum duration the run is paced anyway, so drawing costs it
+        nothing; after that, frames wait at least twice as long as they take to draw.
+        """
         self._last_frame = self._clock()
-        self.interval = max(self.min_interval, 2.0 * seconds, 0.1 * (self._last_frame - self._started))
+        elapsed = self._last_frame - self._started
+        slow_drawing = 2.0 * seconds if elapsed >= self.min_duration else 0.0
+        self.interval = max(self.min_interval, slow_drawing, 0.1 * elapsed)

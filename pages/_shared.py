@@ -27,6 +27,13 @@ def task_examples(code: str, per_class: int) -> list:
     return examples(Task.parse(code), per_class)
 
 
+def show(figure, key: str, slot=None, *, toolbar: bool = True) -> None:
+    """Draw a figure from `lrviz.figures` as it is: without Streamlit's chart theme, which
+    would restyle it and makes every redraw take about twice as long in the browser."""
+    (slot or st).plotly_chart(figure, key=key, theme=None,
+                              config={"displayModeBar": toolbar, "displaylogo": False})
+
+
 def current_run() -> Run | None:
     """The session's current run, trained or not."""
     return st.session_state.get(RUN_KEY)

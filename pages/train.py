@@ -20,6 +20,7 @@ LEARNING_RATES = [m * 10.0**e for e in range(-4, 2) for m in (1, 2, 5)]
 LEARNING_RATES = [lr for lr in LEARNING_RATES if LEARNING_RATE_RANGE[0] <= lr <= LEARNING_RATE_RANGE[1]]
 DIGIT_OPTIONS = list(range(10))
 TRAINING = "training"  # session key: True while a run should be advancing
+SETTINGS = "train_settings"  # session key: (Settings or None, problem) from the widgets, for the live panel
 DEFAULTS = Settings()
 
 
@@ -92,13 +93,12 @@ def show_examples(task: Task) -> None:
         rows = _shared.task_examples(task.code, 1)
         images = np.concatenate([images for _, _, images in rows])
         st.caption("One example of each digit, with how many examples there are:")
-        st.plotly_chart(figures.digit_row(images, [f"{name} ({count})" for name, count, _ in rows]),
-                        key="examples_all", config={"displayModeBar": False})
+        _shared.show(figures.digit_row(images, [f"{name} ({count})" for name, count, _ in rows]),
+                     "examples_all", toolbar=False)
         return
     for name, count, images in reversed(_shared.task_examples(task.code, 10)):
         st.caption(f"**{name}**: {count} examples")
-        st.plotly_chart(figures.digit_row(images, height=60), key=f"examples_{name}",
-                        config={"displayModeBar": False})
+        _shared.show(figures.digit_row(images, height=60), f"examples_{name}", toolbar=False)
 
 
 # -- buttons -------------------------------------------------------------------------------
@@ -125,7 +125,7 @@ def reset() -> None:
 
 
 def buttons(settings: Settings | None, run: Run | None, training: bool) -> None:
-    cols = st.columns(2) + st.columns(2)
+    cols = st.columns(4)
     cols[0].button("Train", key="train", type="primary", icon=":material/play_arrow:", on_click=start,
                    args=(settings,), disabled=settings is None or training, width="stretch",
                    help="Start a new run from the initial weights with these settings.")
@@ -150,11 +150,11 @@ def draw(run: Run, slots: dict, log_y: bool, weights: bool = True) -> None:
     last = run.last
     slots["progress"].progress(min(1.0, last.iteration / run.target),
                                text=f"Iteration {last.iteration} of {run.target}")
-    slots["curve"].plotly_chart(figures.learning_curve(run.snapshots, log_y=log_y, max_iteration=run.target),
-                                key=f"curve_{last.iteration}")
+    _shared.show(figures.learning_curve(run.snapshots, log_y=log_y, max_iteration=run.target),
+                 f"curve_{last.iteration}", slots["curve"])
     if weights:
-        slots["weights"].plotly_chart(figures.weight_maps(last.coef, run.settings.task.class_names),
-                                      key=f"weights_{last.iteration}")
+        _shared.show(figures.weight_maps(last.coef, run.settings.task.class_names),
+                     f"weights_{last.iteration}", slots["weights"])
 
 
 def train_live(run: Run, slots: dict, log_y: bool) -> None:
@@ -171,7 +171,7 @@ def train_live(run: Run, slots: dict, log_y: bool) -> None:
             final = snapshot.stop_reason is not None
             if final or frame == 0 or pacer.should_draw(snapshot.iteration):
                 began = time.perf_counter()
-                draw(run, slots, log_y, weights=final or frame % 2 == 0)
+                draw(run, slots, log_y, weights=final or frame % 3 == 0)
                 pacer.drew(time.perf_counter() - began)
                 frame += 1
     st.session_state[TRAINING] = False
@@ -207,7 +207,7 @@ def results(run: Run) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("Confusion matrix (test set)")
-        st.plotly_chart(figures.confusion_matrix(run.data.y_test, predicted, task.class_names), key="confusion")
+        _shared.show(figures.confusion_matrix(run.data.y_test, predicted, task.class_names), "confusion")
     with right:
         wrong = np.flatnonzero(predicted != run.data.y_test)
         st.subheader(f"Misread test digits: {len(wrong)} of {len(predicted)}")
@@ -215,10 +215,33 @@ def results(run: Run) -> None:
             shown = wrong[np.argsort(-confidence[wrong])][:12]
             titles = [f"{task.class_names[predicted[i]]} {confidence[i]:.0%}" for i in shown]
             st.caption("Each digit with what the model said and how sure it was, most confident first.")
-            st.plotly_chart(figures.digit_row(run.data.X_test[shown], titles, columns=6),
-                            key="misread", config={"displayModeBar": False})
+            _shared.show(figures.digit_row(run.data.X_test[shown], titles, columns=6), "misread", toolbar=False)
         else:
             st.success("The model reads every test digit right.")
+
+
+@st.fragment
+def live_panel() -> None:
+    """Buttons, progress, learning curve and weight maps: a fragment, so that pressing Train,
+    Stop or Continue reruns only this panel and the browser redraws only what changes."""
+    run = _shared.current_run()
+    training = bool(st.session_state.get(TRAINING)) and run is not None
+    settings, problem = st.session_state.get(SETTINGS, (None, None))
+    buttons(settings, run, training)
+    slots = {"progress": st.empty()}
+    with st.container(key="learning_curve"):
+        slots["curve"] = st.empty()
+    log_y = st.toggle("Log scale for the cost", key="log_y", persist_state="session")
+    with st.container(key="weights"):
+        slots["weights"] = st.empty()
+    if run is None:
+        slots["progress"].info("Press **Train** to start: the learning curve and the weight map appear here "
+                               "and change as the neuron learns.", icon=":material/play_arrow:")
+    elif training:
+        train_live(run, slots, log_y)
+        st.rerun()  # the whole page: results below, and the sidebar's summary
+    elif run.last is not None:
+        draw(run, slots, log_y)
 
 
 # -- the page ----------------------------------------------------------------------------------
@@ -236,24 +259,11 @@ with controls:
     settings, settings_problem = hyperparameters(task) if task else (None, None)
     if settings_problem:
         st.error(settings_problem, icon=":material/block:")
-    run = _shared.current_run()
-    training = bool(st.session_state.get(TRAINING)) and run is not None
-    buttons(settings, run, training)
+    st.session_state[SETTINGS] = (settings, task_problem or settings_problem)
 
 with view:
-    slots = {"progress": st.empty()}
-    with st.container(key="learning_curve"):
-        slots["curve"] = st.empty()
-    log_y = st.toggle("Log scale for the cost", key="log_y", persist_state="session")
-    with st.container(key="weights"):
-        slots["weights"] = st.empty()
+    live_panel()
 
-if run is None:
-    slots["progress"].info("Press **Train** to start: the learning curve and the weight map appear here "
-                           "and change as the neuron learns.", icon=":material/arrow_back:")
-elif training:
-    train_live(run, slots, log_y)
-    st.rerun()
-elif run.last is not None:
-    draw(run, slots, log_y)
+run = _shared.current_run()
+if run is not None and run.last is not None and not st.session_state.get(TRAINING):
     results(run)

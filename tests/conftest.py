@@ -14,6 +14,42 @@ ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 
 
+@pytest.fixture(scope="session")
+def server():
+    """The app under `streamlit run`, shared by the end-to-end tests; yields its URL."""
+    from browser import streamlit_server
+
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A new browser session on the app's first page, loaded and idle."""
+    from browser import wait_idle
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(server)
+    wait_idle(page)
+    yield page
+    context.close()
+
+
 @pytest.fixture
 def app() -> AppTest:
     """The whole app (navigation, sidebar, default page) in AppTest, not yet run."""

@@ -126,8 +126,11 @@ def test_pacer_never_slows_a_long_run_and_bounds_drawing():
     assert pacer.interval >= 0.08  # twice the drawing time at least
 
 
-def test_pacer_interval_follows_slow_drawing():
+def test_pacer_interval_follows_slow_drawing_once_the_paced_start_is_over():
     t = FakeTime()
-    pacer = FramePacer(0, 100, clock=t.clock, sleep=t.sleep)
+    pacer = FramePacer(0, 100, min_duration=1.5, min_interval=0.12, clock=t.clock, sleep=t.sleep)
+    pacer.drew(0.3)
+    assert pacer.interval == pytest.approx(0.12)  # paced: drawing does not slow the run
+    t.now = 2.0
     pacer.drew(0.3)
     assert pacer.interval == pytest.approx(0.6)

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Run every lrviz test: unit tests of the core, page tests (AppTest) and end-to-end tests in
+# headless Chromium against `streamlit run app.py`. Installs what the tests need first:
+# the pinned Python packages and Debian's Chromium (Playwright drives it; nothing is downloaded
+# by Playwright itself). Extra arguments go to pytest, e.g. `bash scripts/test.sh -k draw`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python3 -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+
+if [ ! -x /usr/bin/chromium ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+fi
+
+exec python3 -m pytest "$@"

@@ -1,0 +1,149 @@
+"""End-to-end helpers: the app under `streamlit run` and headless Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+IDLE = """() => {
+    const app = document.querySelector("[data-testid='stApp']");
+    return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+        && app.getAttribute('data-test-connection-state') === 'CONNECTED';
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit_server():
+    """`streamlit run app.py` on a free local port; yields its base URL."""
+    port = free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / f"streamlit-{port}.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start; see {log.name}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def wait_idle(page, timeout: float = 60_000) -> None:
+    """Wait until the script has finished and the browser is connected."""
+    page.wait_for_function(IDLE, timeout=timeout)
+
+
+def settle(page, selector: str, timeout: float = 30.0) -> dict:
+    """Wait until the app is idle and the Plotly chart at `selector` stopped changing; return its data.
+
+    The script state turns idle slightly before its last chart reaches the page, and a
+    chart is redrawn after a rerun, so "idle" alone is not "done".
+    """
+    wait_idle(page)
+    deadline = time.monotonic() + timeout
+    previous, stable_since = None, time.monotonic()
+    while time.monotonic() < deadline:
+        current = chart_data(page, selector)
+        if current != previous:
+            previous, stable_since = current, time.monotonic()
+        elif current is not None and time.monotonic() - stable_since > 0.8:
+            wait_idle(page)
+            return current
+        time.sleep(0.1)
+    raise AssertionError(f"chart {selector} did not settle: {previous}")
+
+
+def chart_data(page, selector: str) -> dict | None:
+    """The decoded data and layout of the Plotly chart at `selector` (None when it is not drawn)."""
+    return page.evaluate(
+        """(selector) => {
+            const el = document.querySelector(selector + ' .js-plotly-plot');
+            if (!el || !el._fullData || !el._fullData.length) return null;
+            const plain = (v) => v && v.length !== undefined && typeof v !== 'string' ? Array.from(v, plain) : v;
+            return {
+                traces: el._fullData.map(t => ({type: t.type, name: t.name, x: plain(t.x), y: plain(t.y), z: plain(t.z)})),
+                yaxis: {autorange: el._fullLayout.yaxis.autorange, scaleanchor: el._fullLayout.yaxis.scaleanchor,
+                        type: el._fullLayout.yaxis.type},
+            };
+        }""",
+        selector,
+    )
+
+
+def watch_chart(page, selector: str) -> None:
+    """Start recording each new length of the chart's first trace, every animation frame."""
+    page.evaluate(
+        """(selector) => {
+            window.__lengths = [];
+            const poll = () => {
+                const el = document.querySelector(selector + ' .js-plotly-plot');
+                const n = el && el._fullData && el._fullData[0] && el._fullData[0].x ? el._fullData[0].x.length : null;
+                const seen = window.__lengths;
+                if (n !== null && (seen.length === 0 || seen[seen.length - 1][1] !== n)) seen.push([performance.now(), n]);
+                window.__watch = requestAnimationFrame(poll);
+            };
+            poll();
+        }""",
+        selector,
+    )
+
+
+def watched_lengths(page) -> list[tuple[float, int]]:
+    return [tuple(x) for x in page.evaluate("window.__lengths")]
+
+
+def exceptions(page) -> list[str]:
+    """Texts of Streamlit exception boxes on the page (none should ever show)."""
+    return page.locator("[data-testid='stException']").all_inner_texts()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a screenshot of the page as a test artifact."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def button(page, key: str):
+    """The visible button of the widget with `key` (Streamlit also renders a hidden copy for sizing)."""
+    return page.locator(f".st-key-{key} button:visible")
+
+
+def click(page, key: str) -> None:
+    button(page, key).click()
