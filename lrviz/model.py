@@ -17,6 +17,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, check_random_state, check_scalar, validate_data
+from threadpoolctl import threadpool_limits
 
 from lrviz import neuron
 from lrviz.training import gradient_descent
@@ -94,9 +95,14 @@ class LogisticRegressionGD(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, X, y) -> LogisticRegressionGD:
-        """Train from the initial weights for `max_iter` iterations (or until `tol` or a blow-up)."""
-        for _ in self.train(X, y):
-            pass
+        """Train from the initial weights for `max_iter` iterations (or until `tol` or a blow-up).
+
+        Runs BLAS on one thread: the products are far too small to gain from more, and
+        several BLAS threads on a busy machine can make a run many times slower.
+        """
+        with threadpool_limits(limits=1, user_api="blas"):
+            for _ in self.train(X, y):
+                pass
         return self
 
     def train(
@@ -119,6 +125,8 @@ class LogisticRegressionGD(ClassifierMixin, BaseEstimator):
         `resume=True` a later call continues from it instead of starting again.
         `n_iter` (default `max_iter`) is the number of updates this call makes.
         `eval_set=(X_test, y_test)` adds test cost and accuracy to each snapshot.
+        Callers that drive this loop themselves are best served by one BLAS thread
+        (see `fit`); the app sets that once for its whole process.
         """
         self._validate_hyperparameters()
         n_iter = self.max_iter if n_iter is None else n_iter

@@ -7,9 +7,14 @@ computed by the `lrviz` core.
 from __future__ import annotations
 
 import streamlit as st
+from threadpoolctl import threadpool_limits
 
 from lrviz.data import Task, TaskData, examples, load_task
-from lrviz.runs import Run
+from lrviz.runs import Run, ready_settings
+
+# One BLAS thread for the whole app: its matrices are tiny, and several BLAS threads per
+# session, next to the browser on a small machine, make training many times slower.
+threadpool_limits(limits=1, user_api="blas")
 
 #: Session-state key of the run the Train page shows and the Draw page uses.
 RUN_KEY = "run"
@@ -43,6 +48,21 @@ def trained_run() -> Run | None:
     """The session's current run if it has trained at least one iteration and did not diverge."""
     run = current_run()
     return run if run is not None and run.iteration > 0 and run.status != "diverged" else None
+
+
+@st.cache_resource(show_spinner="Training the ready ten-digit model (once)…")
+def ready_run() -> Run:
+    """A ten-digit model trained once per server and shared: what a first-time visitor draws for."""
+    run = Run(ready_settings())
+    for _ in run.advance():
+        pass
+    return run
+
+
+def active_run() -> tuple[Run, bool]:
+    """(the model to use, whether it is this session's): the session's trained run, else the ready one."""
+    run = trained_run()
+    return (run, True) if run is not None else (ready_run(), False)
 
 
 def sidebar() -> None:
