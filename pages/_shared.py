@@ -21,6 +21,31 @@ RUN_KEY = "run"
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def require_app() -> None:
+    """Make sure the page runs inside app.py's navigation.
+
+    On a server that has not yet run app.py, a link straight to a page (…/draw) makes
+    Streamlit run that page file on its own, in its old multipage mode (it sees a folder
+    named pages/): no sidebar, no page config, every file listed as a page. Hand over to
+    app.py instead, which then shows the page the link asked for.
+    """
+    if not _app_started:
+        from streamlit.runtime.pages_manager import PagesManager  # no public switch for this
+
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def mark_app_started() -> None:
+    """Called by app.py on every run: pages are now run through its navigation."""
+    global _app_started
+    _app_started = True
+
+
+_app_started = False
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def task_data(code: str, test_size: float) -> TaskData:
     """The train/test split of a task (cached: the same split for every run with these settings)."""
     return load_task(Task.parse(code), test_size)

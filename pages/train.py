@@ -15,6 +15,8 @@ from lrviz.live import FramePacer
 from lrviz.runs import ITERATIONS_RANGE, L2_RANGE, LEARNING_RATE_RANGE, SEED_RANGE, Run, Settings
 from pages import _shared
 
+_shared.require_app()
+
 PRESETS = {"0 vs 1": "0v1", "2 vs rest": "2vrest", "all ten digits": "all", "custom": None}
 LEARNING_RATES = [m * 10.0**e for e in range(-4, 2) for m in (1, 2, 5)]
 LEARNING_RATES = [lr for lr in LEARNING_RATES if LEARNING_RATE_RANGE[0] <= lr <= LEARNING_RATE_RANGE[1]]

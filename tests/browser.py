@@ -147,3 +147,22 @@ def button(page, key: str):
 
 def click(page, key: str) -> None:
     button(page, key).click()
+
+
+def canvas_box(page) -> dict:
+    """Where the drawing canvas is on the screen (the component's top canvas layer)."""
+    canvas = page.locator(".st-key-canvas canvas").last
+    canvas.wait_for()
+    return canvas.bounding_box()
+
+
+def draw_strokes(page, strokes, steps: int = 6) -> None:
+    """Drag the mouse along each polyline (canvas pixel coordinates), as a person draws."""
+    box = canvas_box(page)
+    for stroke in strokes:
+        (x0, y0), rest = stroke[0], stroke[1:]
+        page.mouse.move(box["x"] + x0, box["y"] + y0)
+        page.mouse.down()
+        for x, y in rest:
+            page.mouse.move(box["x"] + x, box["y"] + y, steps=steps)
+        page.mouse.up()

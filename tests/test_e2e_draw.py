@@ -1,0 +1,101 @@
+"""The Draw page as a person uses it: draw with the mouse on the real canvas, read the answer."""
+
+import re
+import time
+
+import pytest
+
+from browser import click, draw_strokes, exceptions, screenshot, wait_idle
+from drawn_digits import DRAWN_DIGITS
+
+pytestmark = pytest.mark.e2e
+PREDICTION = ".st-key-prediction"
+
+
+def _open_draw(page, server):
+    page.goto(f"{server}/draw")
+    wait_idle(page)
+    page.locator(".st-key-canvas canvas").last.wait_for()
+
+
+def _prediction(page, previous: str | None = None, timeout: float = 20.0) -> str:
+    """The prediction container's text once a new answer is there."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        wait_idle(page)
+        text = page.locator(PREDICTION).inner_text()
+        if text != previous and re.search(r"\d", text) and "probability" in text:
+            return text
+        time.sleep(0.1)
+    raise AssertionError(f"no new prediction; container says: {page.locator(PREDICTION).inner_text()!r}")
+
+
+def _first_number(text: str) -> int:
+    return int(re.search(r"\d+", text).group())
+
+
+def _clear(page):
+    click(page, "clear")
+    wait_idle(page)
+    page.wait_for_function(
+        f"() => document.querySelector('{PREDICTION}').innerText.includes('Draw a digit')", timeout=20_000)
+
+
+def test_empty_canvas_asks_for_a_drawing(page, server):
+    _open_draw(page, server)
+    text = page.locator(PREDICTION).inner_text()
+    assert "Draw a digit" in text and not re.search(r"\d", text)
+    assert "ready model" in page.inner_text("body")
+    assert exceptions(page) == []
+    screenshot(page, "draw-empty")
+
+
+def test_drawn_digits_are_read_by_the_ready_model(page, server, record_property):
+    _open_draw(page, server)
+    right, answers = 0, []
+    for i, (digit, strokes) in enumerate(DRAWN_DIGITS):
+        draw_strokes(page, strokes)
+        text = _prediction(page)
+        said = _first_number(text)
+        answers.append(f"{digit}->{said}")
+        right += said == digit
+        if i == 0:
+            assert re.match(r"\s*\d\s*\n", text), f"the answer is not the first thing shown: {text!r}"
+            screenshot(page, "draw-first-digit")
+        _clear(page)
+    summary = f"{right} of {len(DRAWN_DIGITS)} drawn digits read right: {' '.join(answers)}"
+    print(summary)
+    record_property("drawn_digits", summary)
+    assert right >= 0.8 * len(DRAWN_DIGITS), summary
+    assert exceptions(page) == []
+
+
+def test_clear_then_draw_again(page, server):
+    _open_draw(page, server)
+    draw_strokes(page, [[(140, 40), (140, 240)]])
+    first = _prediction(page)
+    assert _first_number(first) == 1
+    _clear(page)
+    draw_strokes(page, [[(90, 60), (190, 60), (120, 240)]])
+    assert _first_number(_prediction(page)) == 7
+
+
+def test_a_model_from_the_train_page_decides(page, server):
+    page.get_by_text("2 vs rest", exact=True).click()
+    wait_idle(page)
+    click(page, "train")
+    wait_idle(page)
+    page.wait_for_selector("text=Finished at iteration", timeout=60_000)
+    page.get_by_role("link", name="Draw").click()
+    wait_idle(page)
+    body = page.inner_text("body")
+    assert "this session's model" in body and "2 vs rest" in body
+    two = next(strokes for digit, strokes in DRAWN_DIGITS if digit == 2)
+    draw_strokes(page, two)
+    text = _prediction(page)
+    assert "Is it a 2? Yes" in text, text
+    screenshot(page, "draw-session-model")
+    _clear(page)
+    draw_strokes(page, [[(140, 40), (140, 240)]])
+    assert "Is it a 2? No" in _prediction(page)
+    assert exceptions(page) == []
