@@ -9,7 +9,6 @@ import pytest
 from drawn_digits import CANVAS_SIZE, DRAWN_DIGITS, LOOKS, render, to_canvas
 from scipy import ndimage
 from scipy.spatial.distance import cdist
-from threadpoolctl import threadpool_limits
 
 from lrviz.canvas import canvas_to_digit
 from lrviz.data import Task, load_digits_dataset, load_task
@@ -25,10 +24,7 @@ def split():
 
 @pytest.fixture(scope="module")
 def model(split):
-    # One BLAS thread: these matrices are small, and on a busy machine OpenBLAS threads
-    # waiting for each other made this fit take 26 s instead of 1 s.
-    with threadpool_limits(limits=1, user_api="blas"):
-        return LogisticRegressionGD(learning_rate=1.0, max_iter=2000).fit(split.X_train, split.y_train)
+    return LogisticRegressionGD(learning_rate=1.0, max_iter=2000).fit(split.X_train, split.y_train)
 
 
 @pytest.fixture(scope="module")
