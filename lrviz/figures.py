@@ -227,3 +227,25 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, class_names: Sequen
                                scaleanchor="x", constrain="domain"),
                     height=height, margin=dict(l=10, r=10, t=10, b=10)),
     )
+
+
+def compare_curves(runs: Sequence[tuple[str, Sequence[Snapshot]]], *, log_y: bool = False,
+                   height: int = 420) -> go.Figure:
+    """The learning curves of several runs on one chart: train cost solid, test cost dashed, a colour per run."""
+    traces = []
+    for k, (label, snapshots) in enumerate(runs):
+        color = RUN_COLORS[k % len(RUN_COLORS)]
+        x = [s.iteration for s in snapshots]
+        traces.append(go.Scatter(x=x, y=[s.train_cost for s in snapshots], name=f"{label} · train", mode="lines",
+                                 legendgroup=label, line=dict(color=color, width=2.5)))
+        if snapshots and snapshots[0].test_cost is not None:
+            traces.append(go.Scatter(x=x, y=[s.test_cost for s in snapshots], name=f"{label} · test",
+                                     mode="lines", legendgroup=label, line=dict(color=color, width=2, dash="dash")))
+    return go.Figure(traces, layout=dict(
+        **BASE_LAYOUT,
+        xaxis=dict(_PLOT_AXIS, title=dict(text="iteration"), rangemode="tozero"),
+        yaxis=dict(_PLOT_AXIS, title=dict(text="cost J (log scale)" if log_y else "cost J"),
+                   type="log" if log_y else "linear", rangemode="tozero"),
+        height=height, margin=dict(l=10, r=10, t=10, b=10), hovermode="x unified",
+        legend=dict(orientation="h", yanchor="top", y=-0.18, x=0),
+    ))

@@ -94,14 +94,16 @@ class LogisticRegressionGD(ClassifierMixin, BaseEstimator):
         self.init = init
         self.random_state = random_state
 
-    def fit(self, X, y) -> LogisticRegressionGD:
+    def fit(self, X, y, coef_init=None, intercept_init=None) -> LogisticRegressionGD:
         """Train from the initial weights for `max_iter` iterations (or until `tol` or a blow-up).
 
+        `coef_init` and `intercept_init` replace the initial weights `init` would give
+        (shapes as `coef_` and `intercept_`), e.g. to start two runs from the same point.
         Runs BLAS on one thread: the products are far too small to gain from more, and
         several BLAS threads on a busy machine can make a run many times slower.
         """
         with threadpool_limits(limits=1, user_api="blas"):
-            for _ in self.train(X, y):
+            for _ in self.train(X, y, coef_init=coef_init, intercept_init=intercept_init):
                 pass
         return self
 
@@ -115,6 +117,8 @@ class LogisticRegressionGD(ClassifierMixin, BaseEstimator):
         snapshot_at: Collection[int] = (),
         resume: bool = False,
         n_iter: int | None = None,
+        coef_init=None,
+        intercept_init=None,
     ) -> Iterator[Snapshot]:
         """Train and yield `Snapshot`s along the way: the loop that `fit` runs, made watchable.
 
@@ -125,6 +129,7 @@ class LogisticRegressionGD(ClassifierMixin, BaseEstimator):
         `resume=True` a later call continues from it instead of starting again.
         `n_iter` (default `max_iter`) is the number of updates this call makes.
         `eval_set=(X_test, y_test)` adds test cost and accuracy to each snapshot.
+        `coef_init`/`intercept_init` are initial weights for a new run (see `fit`).
         Callers that drive this loop themselves are best served by one BLAS thread
         (see `fit`); the app sets that once for its whole process.
         """
@@ -149,7 +154,7 @@ class LogisticRegressionGD(ClassifierMixin, BaseEstimator):
                     "examples of at least two classes to learn to tell them apart."
                 )
             y_index = np.searchsorted(self.classes_, y)
-            W, b = self._initial_weights(X.shape[1])
+            W, b = self._initial_weights(X.shape[1], coef_init, intercept_init)
             start, history = 0, np.empty(0)
         evaluation = None if eval_set is None else self._validate_eval_set(eval_set)
         cost_history = np.empty(start + n_iter)
@@ -239,13 +244,26 @@ class LogisticRegressionGD(ClassifierMixin, BaseEstimator):
     def _n_neurons(self) -> int:
         return 1 if len(self.classes_) == 2 else len(self.classes_)
 
-    def _initial_weights(self, n_features: int) -> tuple[np.ndarray, np.ndarray]:
+    def _initial_weights(self, n_features: int, coef_init=None, intercept_init=None) -> tuple[np.ndarray, np.ndarray]:
         shape = (self._n_neurons(), n_features)
-        if self.init == "zeros":
+        if coef_init is not None:
+            W = self._given_weights(coef_init, shape, "coef_init")
+        elif self.init == "zeros":
             W = np.zeros(shape)
         else:
             W = check_random_state(self.random_state).normal(0.0, RANDOM_INIT_SCALE, size=shape)
+        if intercept_init is not None:
+            return W, self._given_weights(intercept_init, shape[:1], "intercept_init")
         return W, np.zeros(shape[0])
+
+    @staticmethod
+    def _given_weights(values, shape: tuple[int, ...], name: str) -> np.ndarray:
+        array = np.array(values, dtype=float)
+        if array.shape != shape:
+            raise ValueError(f"{name} must have shape {shape} for this data; got {array.shape}.")
+        if not np.isfinite(array).all():
+            raise ValueError(f"{name} holds NaN or infinity; initial weights must be finite numbers.")
+        return array
 
     def _weights(self) -> tuple[np.ndarray, np.ndarray]:
         return np.array(self.coef_, dtype=float), np.array(self.intercept_, dtype=float)

@@ -87,14 +87,23 @@ def _check_range(name: str, value, bounds: tuple, integer: bool = False) -> None
 
 
 class Run:
-    """One training run of the app: settings, split, model and the snapshots seen so far."""
+    """One training run of the app: settings, split, model and the snapshots seen so far.
 
-    def __init__(self, settings: Settings, data: TaskData | None = None) -> None:
+    `initial_weights=(coef, intercept)` starts from given weights instead of the
+    settings' initialisation: from another run's start, or from a loaded model;
+    `origin` then says where they came from.
+    """
+
+    def __init__(self, settings: Settings, data: TaskData | None = None,
+                 initial_weights: tuple[np.ndarray, np.ndarray] | None = None, origin: str | None = None) -> None:
         self.settings = settings
         self.data = data if data is not None else load_task(settings.task, settings.test_size, DEFAULT_SPLIT_SEED)
         self.model = settings.estimator()
         self.snapshots: list[Snapshot] = []
         self.target = settings.iterations
+        self.initial_weights = initial_weights
+        self.origin = origin
+        self.name: str | None = None  # how the app calls the run, e.g. "run 3"
 
     @property
     def iteration(self) -> int:
@@ -117,6 +126,10 @@ class Run:
         """Raise the target by `iterations` (default: the settings' iterations), to train further."""
         self.target = self.iteration + (iterations or self.settings.iterations)
 
+    def begin(self) -> Snapshot:
+        """Set the model up at its initial weights (iteration 0) without training, and keep that snapshot."""
+        return next(iter(self.advance()))
+
     def advance(self) -> Iterator[Snapshot]:
         """Train from where the run stands toward its target, yielding (and keeping) each snapshot.
 
@@ -126,10 +139,12 @@ class Run:
         remaining = self.target - self.iteration
         if remaining <= 0 or self.status == "diverged":
             return iter(())
+        resume = bool(self.snapshots)
+        coef_init, intercept_init = (None, None) if resume or self.initial_weights is None else self.initial_weights
         steps = self.model.train(
             self.data.X_train, self.data.y_train, eval_set=(self.data.X_test, self.data.y_test),
             snapshot_every=max(1, self.target // CURVE_POINTS), snapshot_at=log_spaced(self.target),
-            resume=bool(self.snapshots), n_iter=remaining,
+            resume=resume, n_iter=remaining, coef_init=coef_init, intercept_init=intercept_init,
         )
         return self._keep(steps)
 
@@ -140,6 +155,34 @@ class Run:
             else:
                 self.snapshots.append(snapshot)
             yield snapshot
+
+    @property
+    def label(self) -> str:
+        """The run's settings, and where its weights came from if not from them."""
+        return self.settings.label + (f" · {self.origin}" if self.origin else "")
+
+    def summary(self) -> dict:
+        """The run's outcome as one row of a comparison table."""
+        last = self.last
+        return {"run": self.label, "iterations": last.iteration if last else 0, "status": self.status,
+                "train accuracy": last.train_accuracy if last else None,
+                "test accuracy": last.test_accuracy if last else None,
+                "train cost": last.train_cost if last else None, "test cost": last.test_cost if last else None}
+
+    def replay_points(self, count: int = 40) -> list[int]:
+        """Iterations of kept snapshots spaced evenly on a log scale (the start too), for a replay."""
+        kept = [s.iteration for s in self.snapshots]
+        wanted = [0] + log_spaced(max(self.iteration, 1), count)
+        # the kept snapshot nearest to each wanted iteration
+        points = {kept[int(np.argmin(np.abs(np.array(kept) - w)))] for w in wanted} if kept else set()
+        return sorted(points)
+
+    def snapshot_at(self, iteration: int) -> Snapshot:
+        """The kept snapshot of that iteration."""
+        for snapshot in self.snapshots:
+            if snapshot.iteration == iteration:
+                return snapshot
+        raise ValueError(f"This run kept no snapshot at iteration {iteration}.")
 
     def predictions(self) -> tuple[np.ndarray, np.ndarray]:
         """(class index predicted, probability of that class) for every test example."""

@@ -18,6 +18,9 @@ threadpool_limits(limits=1, user_api="blas")
 
 #: Session-state key of the run the Train page shows and the Draw page uses.
 RUN_KEY = "run"
+#: Session-state keys of every run of the session (for Explore), and of how many were numbered.
+HISTORY_KEY = "runs"
+COUNT_KEY = "run_count"
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -57,11 +60,30 @@ def task_examples(code: str, per_class: int) -> list:
     return examples(Task.parse(code), per_class)
 
 
-def show(figure, key: str, slot=None, *, toolbar: bool = True) -> None:
+def show(figure, key: str, slot=None, *, toolbar: bool = False) -> None:
     """Draw a figure from `lrviz.figures` as it is: without Streamlit's chart theme, which
     would restyle it and makes every redraw take about twice as long in the browser."""
     (slot or st).plotly_chart(figure, key=key, theme=None,
                               config={"displayModeBar": toolbar, "displaylogo": False})
+
+
+def history() -> list[Run]:
+    """Every run of this session that trained (finished, stopped, diverged or loaded), oldest first."""
+    return st.session_state.setdefault(HISTORY_KEY, [])
+
+
+def remember(run: Run) -> None:
+    """Keep a run in the session's history, named "run N" in order, once."""
+    runs = history()
+    if run not in runs:
+        st.session_state[COUNT_KEY] = st.session_state.get(COUNT_KEY, 0) + 1
+        run.name = f"run {st.session_state[COUNT_KEY]}"
+        runs.append(run)
+
+
+def run_name(run: Run) -> str:
+    """"run 3" for the third run remembered this session."""
+    return run.name or "this run"
 
 
 def current_run() -> Run | None:
@@ -70,9 +92,10 @@ def current_run() -> Run | None:
 
 
 def trained_run() -> Run | None:
-    """The session's current run if it has trained at least one iteration and did not diverge."""
+    """The session's current run if it has a model (trained, or loaded from a file) that did not diverge."""
     run = current_run()
-    return run if run is not None and run.iteration > 0 and run.status != "diverged" else None
+    usable = run is not None and run.last is not None and run.status != "diverged"
+    return run if usable and (run.iteration > 0 or run.origin) else None
 
 
 @st.cache_resource(show_spinner="Training the ready ten-digit model (once)…")

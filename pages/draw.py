@@ -91,7 +91,7 @@ def explain(decision: Decision, run: Run) -> None:
     st.caption(title)
     limit = figures.weight_limit(decision.contributions)
     _shared.show(figures.contribution_map(decision.contributions[neuron], limit=limit, height=280),
-                 "contributions", toolbar=False)
+                 "contributions")
 
 
 @st.fragment
@@ -126,10 +126,10 @@ def draw_panel(run: Run) -> None:
         with bars:
             st.caption("Probability of each class")
             _shared.show(figures.probability_bars(decision.probabilities, decision.class_names, height=220),
-                         "probabilities", toolbar=False)
+                         "probabilities")
         with seen:
             st.caption("What the model sees: your drawing as 8×8 pixels")
-            _shared.show(figures.digit_image(x, height=220), "input", toolbar=False)
+            _shared.show(figures.digit_image(x, height=220), "input")
         explain(decision, run)
 
 

@@ -8,22 +8,48 @@ import warnings
 import numpy as np
 import streamlit as st
 
-from lrviz import DivergenceWarning
-from lrviz import figures
+from lrviz import DivergenceWarning, figures
 from lrviz.data import Task
+from lrviz.links import settings_from_query, settings_to_query
 from lrviz.live import FramePacer
+from lrviz.model_file import model_from_json, model_to_json, run_from_saved
 from lrviz.runs import ITERATIONS_RANGE, L2_RANGE, LEARNING_RATE_RANGE, SEED_RANGE, Run, Settings
 from pages import _shared
 
 _shared.require_app()
 
-PRESETS = {"0 vs 1": "0v1", "2 vs rest": "2vrest", "all ten digits": "all", "custom": None}
+PRESETS = {"0 vs 1": "0v1", "2 vs rest": "2vrest", "all ten": "all", "custom": None}
 LEARNING_RATES = [m * 10.0**e for e in range(-4, 2) for m in (1, 2, 5)]
 LEARNING_RATES = [lr for lr in LEARNING_RATES if LEARNING_RATE_RANGE[0] <= lr <= LEARNING_RATE_RANGE[1]]
+TEST_SHARES = [round(0.05 * k, 2) for k in range(1, 11)]
 DIGIT_OPTIONS = list(range(10))
 TRAINING = "training"  # session key: True while a run should be advancing
 SETTINGS = "train_settings"  # session key: (Settings or None, problem) from the widgets, for the live panel
+LINK_READ = "link_read"  # session key: the link's query was applied (once per browser session)
+LINK_IGNORED = "link_ignored"  # session key: what the link had that was not used
+START_FROM = "start_from"  # widget key: initial weights of a new run
 DEFAULTS = Settings()
+
+
+# -- settings ---------------------------------------------------------------------------------
+
+def apply_link() -> None:
+    """Once per session: the settings in the address (a shared link) become the widgets' values."""
+    if st.session_state.get(LINK_READ):
+        return
+    st.session_state[LINK_READ] = True
+    if not any(key in st.query_params for key in settings_to_query(DEFAULTS)):
+        return
+    settings, ignored = settings_from_query(st.query_params.to_dict())
+    st.session_state[LINK_IGNORED] = [str(item) for item in ignored]
+    task = settings.task
+    preset = next((name for name, code in PRESETS.items() if code == task.code), "custom")
+    st.session_state.update({
+        "task_preset": preset, "task_left": list(task.left) if not task.all_ten else [3, 8],
+        "task_right": list(task.right or []) or [5], "task_rest": task.right is None and not task.all_ten,
+        "lr": settings.learning_rate, "iters": settings.iterations, "l2": settings.l2, "init": settings.init,
+        "seed": settings.seed, "test": settings.test_size,
+    })
 
 
 def _default(key: str, value) -> None:
@@ -43,10 +69,10 @@ def task_picker() -> tuple[Task | None, str | None]:
                                        "against any others, or against all the rest.")
     if PRESETS.get(preset):
         return Task.parse(PRESETS[preset]), None
-    left_col, right_col, rest_col = st.columns([3, 3, 2], vertical_alignment="bottom")
+    left_col, right_col = st.columns(2)
     left = left_col.multiselect("These digits…", DIGIT_OPTIONS, key="task_left", persist_state="session",
                                 help="The digits the neuron should answer 'yes' to.")
-    rest = rest_col.toggle("…against all the rest", key="task_rest", persist_state="session")
+    rest = st.toggle("…against all the other digits", key="task_rest", persist_state="session")
     right = right_col.multiselect("…against these digits", DIGIT_OPTIONS, key="task_right",
                                   persist_state="session", disabled=rest)
     try:
@@ -63,9 +89,9 @@ def hyperparameters(task: Task) -> tuple[Settings | None, str | None]:
     _default("init", DEFAULTS.init)
     _default("seed", DEFAULTS.seed)
     _default("test", DEFAULTS.test_size)
-    lr_options = sorted(set(LEARNING_RATES) | {st.session_state.lr})
     a, b = st.columns(2)
-    lr = a.select_slider("Learning rate", lr_options, key="lr", persist_state="session", format_func=lambda v: f"{v:g}",
+    lr = a.select_slider("Learning rate", sorted(set(LEARNING_RATES) | {st.session_state.lr}), key="lr",
+                         persist_state="session", format_func=lambda v: f"{v:g}",
                          help="Step size of gradient descent (log scale). Too small: slow. Too large: the cost "
                               "jumps around or blows up.")
     iters = b.number_input("Iterations", min_value=ITERATIONS_RANGE[0], max_value=ITERATIONS_RANGE[1], step=100,
@@ -81,12 +107,29 @@ def hyperparameters(task: Task) -> tuple[Settings | None, str | None]:
     seed = e.number_input("Seed", min_value=SEED_RANGE[0], max_value=SEED_RANGE[1], step=1, key="seed",
                           persist_state="session", disabled=init != "random",
                           help="Seed of the random initial weights: the same seed gives the same start.")
-    test = f.slider("Test share", 0.05, 0.5, step=0.05, key="test", persist_state="session",
-                    help="Share of the examples held out to test the model on digits it never trained on.")
+    test = f.select_slider("Test share", sorted(set(TEST_SHARES) | {st.session_state.test}), key="test",
+                           persist_state="session", format_func=lambda v: f"{v:.0%}",
+                           help="Share of the examples held out to test the model on digits it never trained on.")
     try:
         return Settings(task, float(lr), int(iters), float(l2), init, int(seed), float(test)), None
     except ValueError as error:
         return None, str(error)
+
+
+def start_from(settings: Settings | None) -> Run | None:
+    """Which weights a new run starts from: its own initialisation, or an earlier run's start."""
+    if settings is None:
+        return None
+    compatible = [run for run in _shared.history() if run.settings.task == settings.task]
+    if not compatible:
+        return None
+    by_name = {"the initial weights chosen above": None} | {_shared.run_name(run): run for run in compatible}
+    if st.session_state.get(START_FROM) not in by_name:
+        st.session_state[START_FROM] = next(iter(by_name))
+    choice = st.selectbox("Start a new run from", list(by_name), key=START_FROM,
+                          help="Start from exactly the same weights as an earlier run of this task, so that a "
+                               "comparison changes one thing only.")
+    return by_name[choice]
 
 
 def show_examples(task: Task) -> None:
@@ -96,18 +139,53 @@ def show_examples(task: Task) -> None:
         images = np.concatenate([images for _, _, images in rows])
         st.caption("One example of each digit, with how many examples there are:")
         _shared.show(figures.digit_row(images, [f"{name} ({count})" for name, count, _ in rows]),
-                     "examples_all", toolbar=False)
+                     "examples_all")
         return
     for name, count, images in reversed(_shared.task_examples(task.code, 10)):
         st.caption(f"**{name}**: {count} examples")
-        _shared.show(figures.digit_row(images, height=60), f"examples_{name}", toolbar=False)
+        _shared.show(figures.digit_row(images, height=60), f"examples_{name}")
+
+
+def model_file(run: Run | None) -> None:
+    """Download the current model as JSON, or load one to use here and on the Draw page."""
+    with st.expander("Save or load a model", icon=":material/save:"):
+        if run is not None and run.last is not None:
+            st.download_button("Download this model (JSON)", model_to_json(run), key="save_model",
+                               file_name=f"lrviz-{run.settings.task.code}-{run.last.iteration}it.json",
+                               mime="application/json", icon=":material/download:",
+                               help="Weights, classes, task and hyperparameters, as plain JSON.")
+        else:
+            st.caption("Train a model to download it.")
+        upload = st.file_uploader("Load a model file", type=["json"], key="load_model",
+                                  help="A file downloaded from lrviz. It replaces the current model.")
+        if upload is not None and st.session_state.get("loaded_file") != upload.file_id:
+            st.session_state["loaded_file"] = upload.file_id
+            try:
+                loaded = run_from_saved(model_from_json(upload.getvalue()))
+            except ValueError as error:
+                st.session_state["load_error"] = str(error)
+            else:
+                st.session_state.pop("load_error", None)
+                st.session_state[_shared.RUN_KEY] = loaded
+                st.session_state[TRAINING] = False
+                _shared.remember(loaded)
+                st.rerun()
+        if st.session_state.get("load_error"):
+            st.error(f"That file could not be loaded. {st.session_state['load_error']}", icon=":material/error:")
 
 
 # -- buttons -------------------------------------------------------------------------------
 
-def start(settings: Settings) -> None:
-    st.session_state[_shared.RUN_KEY] = Run(settings, _shared.task_data(settings.task.code, settings.test_size))
+def start(settings: Settings, initial: Run | None) -> None:
+    weights = None
+    origin = None
+    if initial is not None:
+        first = initial.snapshots[0]
+        weights, origin = (first.coef, first.intercept), f"from the start of {_shared.run_name(initial)}"
+    st.session_state[_shared.RUN_KEY] = Run(settings, _shared.task_data(settings.task.code, settings.test_size),
+                                            initial_weights=weights, origin=origin)
     st.session_state[TRAINING] = True
+    st.session_state.pop(LINK_IGNORED, None)
 
 
 def stop() -> None:
@@ -126,10 +204,10 @@ def reset() -> None:
     st.session_state[TRAINING] = False
 
 
-def buttons(settings: Settings | None, run: Run | None, training: bool) -> None:
+def buttons(settings: Settings | None, initial: Run | None, run: Run | None, training: bool) -> None:
     cols = st.columns(4)
     cols[0].button("Train", key="train", type="primary", icon=":material/play_arrow:", on_click=start,
-                   args=(settings,), disabled=settings is None or training, width="stretch",
+                   args=(settings, initial), disabled=settings is None or training, width="stretch",
                    help="Start a new run from the initial weights with these settings.")
     cols[1].button("Stop", key="stop", icon=":material/stop:", on_click=stop, disabled=not training,
                    width="stretch", help="Stop at the next snapshot and keep the model as it is.")
@@ -138,7 +216,7 @@ def buttons(settings: Settings | None, run: Run | None, training: bool) -> None:
                    disabled=not can_go_on, width="stretch",
                    help="Train further from where the run stopped (another round of iterations once finished).")
     cols[3].button("Reset", key="reset", icon=":material/restart_alt:", on_click=reset,
-                   disabled=run is None, width="stretch", help="Forget the current run.")
+                   disabled=run is None, width="stretch", help="Forget the current run (it stays on Explore).")
 
 
 # -- charts ----------------------------------------------------------------------------------
@@ -150,7 +228,7 @@ def draw(run: Run, slots: dict, log_y: bool, weights: bool = True) -> None:
     run draw the same chart under the same key instead of a new one.
     """
     last = run.last
-    slots["progress"].progress(min(1.0, last.iteration / run.target),
+    slots["progress"].progress(min(1.0, last.iteration / max(run.target, 1)),
                                text=f"Iteration {last.iteration} of {run.target}")
     _shared.show(figures.learning_curve(run.snapshots, log_y=log_y, max_iteration=run.target),
                  f"curve_{last.iteration}", slots["curve"])
@@ -162,7 +240,7 @@ def draw(run: Run, slots: dict, log_y: bool, weights: bool = True) -> None:
 def train_live(run: Run, slots: dict, log_y: bool) -> None:
     """Advance the run, redrawing by the wall clock; a click elsewhere ends it at the next frame.
 
-    The weight map is redrawn every other frame: a browser takes about as long to draw
+    The weight map is redrawn every third frame: a browser takes about as long to draw
     it as the learning curve, and the curve is what shows progress.
     """
     pacer = FramePacer(run.iteration, run.target)
@@ -177,6 +255,7 @@ def train_live(run: Run, slots: dict, log_y: bool) -> None:
                 pacer.drew(time.perf_counter() - began)
                 frame += 1
     st.session_state[TRAINING] = False
+    _shared.remember(run)
 
 
 def results(run: Run) -> None:
@@ -192,6 +271,8 @@ def results(run: Run) -> None:
         )
         return
     state = {"finished": "Finished", "stopped": "Stopped"}[run.status]
+    if run.origin:
+        st.caption(f"This run started {run.origin}.")
     a, b, c = st.columns(3)
     a.metric("Train accuracy", f"{last.train_accuracy:.1%}")
     b.metric("Test accuracy", f"{last.test_accuracy:.1%}")
@@ -217,7 +298,7 @@ def results(run: Run) -> None:
             shown = wrong[np.argsort(-confidence[wrong])][:12]
             titles = [f"{task.class_names[predicted[i]]} {confidence[i]:.0%}" for i in shown]
             st.caption("Each digit with what the model said and how sure it was, most confident first.")
-            _shared.show(figures.digit_row(run.data.X_test[shown], titles, columns=6), "misread", toolbar=False)
+            _shared.show(figures.digit_row(run.data.X_test[shown], titles, columns=6), "misread")
         else:
             st.success("The model reads every test digit right.")
 
@@ -228,8 +309,8 @@ def live_panel() -> None:
     Stop or Continue reruns only this panel and the browser redraws only what changes."""
     run = _shared.current_run()
     training = bool(st.session_state.get(TRAINING)) and run is not None
-    settings, problem = st.session_state.get(SETTINGS, (None, None))
-    buttons(settings, run, training)
+    settings, initial = st.session_state.get(SETTINGS, (None, None))
+    buttons(settings, initial, run, training)
     slots = {"progress": st.empty()}
     with st.container(key="learning_curve"):
         slots["curve"] = st.empty()
@@ -248,7 +329,11 @@ def live_panel() -> None:
 
 # -- the page ----------------------------------------------------------------------------------
 
+apply_link()
 st.header("Train a neuron")
+if st.session_state.get(LINK_IGNORED):
+    st.warning("The link had values that cannot be used, so their defaults are used instead: "
+               + "; ".join(st.session_state[LINK_IGNORED]) + ".", icon=":material/link_off:")
 controls, view = st.columns([2, 3], gap="large")
 with controls:
     st.caption("Pick the digits to tell apart, set the hyperparameters, press **Train**, and watch the cost "
@@ -261,11 +346,15 @@ with controls:
     settings, settings_problem = hyperparameters(task) if task else (None, None)
     if settings_problem:
         st.error(settings_problem, icon=":material/block:")
-    st.session_state[SETTINGS] = (settings, task_problem or settings_problem)
+    initial_run = start_from(settings)
+    st.session_state[SETTINGS] = (settings, initial_run)
+    if settings is not None:
+        st.query_params.update(settings_to_query(settings))  # the address is always a link to this screen
+    model_file(_shared.current_run())
 
 with view:
     live_panel()
 
-run = _shared.current_run()
-if run is not None and run.last is not None and not st.session_state.get(TRAINING):
-    results(run)
+current = _shared.current_run()
+if current is not None and current.last is not None and not st.session_state.get(TRAINING):
+    results(current)

@@ -39,7 +39,7 @@ def test_train_and_watch_the_neuron_learn(page):
 
 
 def test_stop_keeps_the_partial_model_and_continue_goes_on(page):
-    page.get_by_text("all ten digits", exact=True).click()
+    page.get_by_text("all ten", exact=True).click()
     wait_idle(page)
     iterations = page.locator(".st-key-iters input")
     iterations.fill("20000")

@@ -22,7 +22,7 @@ def test_first_visit(app):
     assert "0**: 178 examples" in texts(at) and "1**: 182 examples" in texts(at)
     assert at.select_slider(key="lr").value == 0.05 and at.number_input(key="iters").value == 1000
     assert at.number_input(key="l2").value == 0 and at.radio(key="init").value == "zeros"
-    assert at.slider(key="test").value == 0.2
+    assert at.select_slider(key="test").value == 0.2
 
 
 def test_train_the_default_task(app):
@@ -111,7 +111,7 @@ def test_custom_task_trains(app):
 
 def test_all_ten_digits(app):
     at = app.run()
-    at.button_group(key="task_preset").set_value("all ten digits").run()
+    at.button_group(key="task_preset").set_value("all ten").run()
     _set_iterations(at, 100).run()
     at.button(key="train").click().run()
     assert not at.exception and not at.error

@@ -1,0 +1,146 @@
+"""Save a trained model as JSON and load it back, checking everything that arrives.
+
+The file holds what it takes to use the model and to know what it is: the format and
+its version, the task, the class labels and names, the hyperparameters, the weights,
+and how it was trained. It is plain JSON (never pickle: loading a file must not run
+code), and loading checks its size, structure, version, shapes and numbers, so a
+malformed or foreign file gets a message that says what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from lrviz.data import IMAGE_SHAPE, Task
+from lrviz.runs import Run, Settings
+
+FORMAT = "lrviz-model"
+VERSION = 1
+#: A ten-digit model is about 15 KB; anything far larger is not one of ours.
+MAX_BYTES = 200_000
+N_FEATURES = IMAGE_SHAPE[0] * IMAGE_SHAPE[1]
+
+
+@dataclass(frozen=True)
+class SavedModel:
+    """What a model file holds, checked."""
+
+    settings: Settings
+    coef: np.ndarray
+    intercept: np.ndarray
+    iterations: int
+    test_accuracy: float | None
+
+
+def model_to_json(run: Run) -> str:
+    """The run's current model as the text of a model file."""
+    if run.last is None:
+        raise ValueError("This run has not trained yet: there is no model to save.")
+    settings, model = run.settings, run.model
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "task": settings.task.code,
+        "task_name": settings.task.name,
+        "classes": model.classes_.tolist(),
+        "class_names": list(settings.task.class_names),
+        "hyperparameters": {"learning_rate": settings.learning_rate, "iterations": settings.iterations,
+                            "l2": settings.l2, "init": settings.init, "seed": settings.seed,
+                            "test_size": settings.test_size},
+        "trained_iterations": run.last.iteration,
+        "test_accuracy": run.last.test_accuracy,
+        "coef": model.coef_.tolist(),
+        "intercept": model.intercept_.tolist(),
+    }
+    return json.dumps(document, indent=1, allow_nan=False)
+
+
+def model_from_json(content: str | bytes) -> SavedModel:
+    """Read and check a model file; ValueError says what is wrong with it."""
+    if len(content) > MAX_BYTES:
+        raise ValueError(f"The file is {len(content) / 1000:.0f} KB; an lrviz model file is at most "
+                         f"{MAX_BYTES / 1000:.0f} KB. Is it the right file?")
+    try:
+        text = content.decode("utf-8") if isinstance(content, bytes) else content
+        document = json.loads(text, parse_constant=_reject_constant)
+    except ValueError as error:  # also UnicodeDecodeError, JSONDecodeError and NaN or Infinity
+        raise ValueError(f"The file is not valid JSON ({_short(error)}); an lrviz model file is JSON.") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ValueError(f"This is not an lrviz model file: it has no \"format\": \"{FORMAT}\".")
+    version = document.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ValueError("The model file has no valid \"version\".")
+    if version > VERSION:
+        raise ValueError(f"The model file has format version {version}, made by a newer lrviz; "
+                         f"this one reads version {VERSION}.")
+    task = _field(document, "task", str, _task)
+    hyper = _field(document, "hyperparameters", dict, lambda h: h)
+    try:
+        settings = Settings(task=task, learning_rate=hyper.get("learning_rate"), iterations=hyper.get("iterations"),
+                            l2=hyper.get("l2"), init=hyper.get("init"), seed=hyper.get("seed"),
+                            test_size=hyper.get("test_size"))
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"The model file's hyperparameters are invalid: {error}") from None
+    classes = list(range(10)) if task.all_ten else [0, 1]
+    if document.get("classes") != classes:
+        raise ValueError(f"The model file's classes do not fit its task '{task.name}' (expected {classes}).")
+    neurons = 10 if task.all_ten else 1
+    coef = _numbers(document.get("coef"), (neurons, N_FEATURES), "coef")
+    intercept = _numbers(document.get("intercept"), (neurons,), "intercept")
+    iterations = document.get("trained_iterations", 0)
+    if not isinstance(iterations, int) or isinstance(iterations, bool) or iterations < 0:
+        raise ValueError("The model file's \"trained_iterations\" must be a whole number >= 0.")
+    accuracy = document.get("test_accuracy")
+    if accuracy is not None and not (isinstance(accuracy, (int, float)) and 0 <= accuracy <= 1):
+        raise ValueError("The model file's \"test_accuracy\" must be a number between 0 and 1.")
+    return SavedModel(settings, coef, intercept, iterations, accuracy)
+
+
+def run_from_saved(saved: SavedModel) -> Run:
+    """A run that starts from the saved weights: ready to decide, and to train further."""
+    run = Run(saved.settings, initial_weights=(saved.coef, saved.intercept),
+              origin=f"loaded from a file (trained {saved.iterations} iterations)")
+    run.begin()
+    return run
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not a number")
+
+
+def _task(code: str) -> Task:
+    try:
+        return Task.parse(code)
+    except ValueError:
+        raise ValueError("not a task; expected e.g. 0v1, 38v5, 2vrest or all") from None
+
+
+def _short(error: Exception) -> str:
+    return str(error).split(":")[0][:80]
+
+
+def _field(document: dict, name: str, kind: type, read):
+    value = document.get(name)
+    if not isinstance(value, kind):
+        raise ValueError(f"The model file's \"{name}\" is missing or not a {kind.__name__}.")
+    try:
+        return read(value)
+    except ValueError as error:
+        raise ValueError(f"The model file's \"{name}\" is invalid: {error}") from None
+
+
+def _numbers(value, shape: tuple[int, ...], name: str) -> np.ndarray:
+    """A nested list of finite numbers with exactly this shape."""
+    def valid(item, depth):
+        if depth == len(shape):
+            return isinstance(item, (int, float)) and not isinstance(item, bool) and math.isfinite(item)
+        return isinstance(item, list) and len(item) == shape[depth] and all(valid(i, depth + 1) for i in item)
+
+    if not valid(value, 0):
+        raise ValueError(f"The model file's \"{name}\" must be {' x '.join(map(str, shape))} finite numbers "
+                         "for its task.")
+    return np.array(value, dtype=float)

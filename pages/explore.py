@@ -1,0 +1,82 @@
+"""Explore: compare the session's runs, and replay how one of them learned."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lrviz import figures
+from pages import _shared
+
+_shared.require_app()
+
+
+def remove(runs: list) -> None:
+    history = _shared.history()
+    for run in runs:
+        if run in history:
+            history.remove(run)
+
+
+def compare(runs: list) -> None:
+    st.subheader("Compare runs")
+    names = {f"{_shared.run_name(run)}: {run.label}": run for run in runs}
+    default = list(names)[-3:]
+    chosen = st.multiselect("Runs to compare", list(names), default=default, key="compare_runs",
+                            help="Every run of this session, named by its settings.")
+    log_y = st.toggle("Log scale", key="compare_log", help="A log scale shows the slow end of training.")
+    picked = [names[name] for name in chosen]
+    if not picked:
+        st.info("Pick one or more runs to see their learning curves side by side.")
+        return
+    with st.container(key="compare_curves"):
+        _shared.show(figures.compare_curves([(_shared.run_name(r), r.snapshots) for r in picked], log_y=log_y),
+                     "compare_chart")
+    rows = [{"name": _shared.run_name(run)} | run.summary() for run in picked]
+    st.dataframe(rows, key="compare_table", hide_index=True, column_config={
+        "train accuracy": st.column_config.NumberColumn(format="percent"),
+        "test accuracy": st.column_config.NumberColumn(format="percent"),
+        "train cost": st.column_config.NumberColumn(format="%.4f"),
+        "test cost": st.column_config.NumberColumn(format="%.4f"),
+    })
+    a, b = st.columns(2)
+    a.button("Remove the picked runs", key="remove_runs", icon=":material/delete:", on_click=remove,
+             args=(picked,))
+    b.button("Clear all runs", key="clear_runs", icon=":material/delete_sweep:", on_click=remove,
+             args=(list(runs),))
+
+
+def replay(runs: list) -> None:
+    st.subheader("Replay a run")
+    names = {f"{_shared.run_name(run)}: {run.label}": run for run in runs}
+    name = st.selectbox("Run", list(names), index=len(names) - 1, key="replay_run")
+    run = names[name]
+    points = run.replay_points()
+    if len(points) < 2:
+        st.info("This run has no training to replay yet.")
+        return
+    iteration = st.select_slider("Iteration (log-spaced: the first iterations change the most)", points,
+                                 value=points[-1], key="replay_iteration")
+    upto = [s for s in run.snapshots if s.iteration <= iteration]
+    shown = run.snapshot_at(iteration)
+    limit = figures.weight_limit([s.coef for s in run.snapshots])  # one colour scale for the whole replay
+    curve, weights = st.columns([3, 2])
+    with curve, st.container(key="replay_curve"):
+        _shared.show(figures.learning_curve(upto, max_iteration=run.iteration), f"replay_curve_{iteration}")
+        st.caption(f"Iteration {iteration}: train cost {shown.train_cost:.4f}, test accuracy "
+                   f"{shown.test_accuracy:.1%}.")
+    with weights, st.container(key="replay_weights"):
+        _shared.show(figures.weight_maps(shown.coef, run.settings.task.class_names, limit=limit),
+                     f"replay_weights_{iteration}")
+
+
+st.header("Explore")
+st.caption("Every run of this session is kept here: compare their learning curves, or replay one to see "
+           "how the weights took shape. Train runs on the Train page.")
+runs = _shared.history()
+if not runs:
+    st.info("No runs yet in this session. Train one on the Train page and it appears here.",
+            icon=":material/monitoring:")
+else:
+    compare(runs)
+    st.divider()
+    replay(runs)

@@ -1,0 +1,72 @@
+"""Settings in links: read every valid value, ignore and name the bad ones, never echo them."""
+
+import pytest
+
+from lrviz.data import Task
+from lrviz.links import MAX_VALUE_LENGTH, settings_from_query, settings_to_query
+from lrviz.runs import Settings
+
+
+def test_round_trip():
+    settings = Settings(task=Task.parse("38v5"), learning_rate=0.5, iterations=200, l2=0.01, init="random",
+                        seed=7, test_size=0.25)
+    query = settings_to_query(settings)
+    assert query == {"task": "38v5", "lr": "0.5", "iters": "200", "l2": "0.01", "init": "random", "seed": "7",
+                     "test": "0.25"}
+    assert settings_from_query(query) == (settings, [])
+
+
+def test_a_partial_link_keeps_the_defaults_for_the_rest():
+    settings, ignored = settings_from_query({"task": "3v8", "lr": "0.5", "iters": "200"})
+    assert ignored == []
+    assert settings == Settings(task=Task.parse("3v8"), learning_rate=0.5, iterations=200)
+
+
+def test_unknown_parameters_are_left_alone():
+    assert settings_from_query({"present": "1", "utm_source": "x"}) == (Settings(), [])
+
+
+def test_lists_take_the_last_value():
+    settings, _ = settings_from_query({"lr": ["0.1", "0.2"]})
+    assert settings.learning_rate == 0.2
+
+
+HOSTILE = [
+    ("task", "<script>alert(1)</script>", "not a task"),
+    ("task", "0v0", "cannot be on both sides"),
+    ("task", "x" * 500, f"longer than {MAX_VALUE_LENGTH}"),
+    ("lr", "-1", "between 0.0001 and 10"),
+    ("lr", "abc", "must be a number"),
+    ("lr", "nan", "must be a number"),
+    ("lr", "1e999", "must be a number"),
+    ("lr", "0x10", "must be a number"),
+    ("iters", "abc", "whole number"),
+    ("iters", "2.5", "whole number"),
+    ("iters", "99999999999", "between 1 and 50000"),
+    ("iters", "0", "between 1 and 50000"),
+    ("l2", "-0.5", "between 0 and 10"),
+    ("init", "<b>ones</b>", "must be 'zeros' or 'random'"),
+    ("seed", "-5", "whole number"),
+    ("test", "0.9", "between 0.05 and 0.5"),
+    ("test", "", "must be a number"),
+]
+
+
+@pytest.mark.parametrize("parameter, value, reason", HOSTILE)
+def test_a_bad_value_falls_back_and_is_named_without_its_text(parameter, value, reason):
+    settings, ignored = settings_from_query({parameter: value, "iters": "300"} if parameter != "iters"
+                                            else {parameter: value})
+    (item,) = ignored
+    assert item.parameter == parameter and reason in item.reason
+    if len(value) > 2:
+        assert value not in str(item)  # the raw text never comes back
+    field = {"task": "task", "lr": "learning_rate", "iters": "iterations", "l2": "l2", "init": "init",
+             "seed": "seed", "test": "test_size"}[parameter]
+    assert getattr(settings, field) == getattr(Settings(), field)
+
+
+def test_everything_bad_at_once():
+    query = {value[0]: value[1] for value in HOSTILE}
+    settings, ignored = settings_from_query(query)
+    assert settings == Settings()
+    assert sorted(i.parameter for i in ignored) == sorted(set(query))

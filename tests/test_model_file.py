@@ -1,0 +1,78 @@
+"""Model files: save, load back exactly, and refuse malformed, foreign or hostile files clearly."""
+
+import json
+
+import numpy as np
+import pytest
+
+from lrviz.data import Task
+from lrviz.model_file import MAX_BYTES, model_from_json, model_to_json, run_from_saved
+from lrviz.runs import Run, Settings
+
+
+@pytest.fixture(scope="module")
+def trained():
+    run = Run(Settings(task=Task.parse("38v5"), learning_rate=0.5, iterations=150, l2=0.01, init="random", seed=3))
+    list(run.advance())
+    return run
+
+
+def test_round_trip_keeps_weights_task_and_settings(trained):
+    text = model_to_json(trained)
+    document = json.loads(text)
+    assert document["format"] == "lrviz-model" and document["version"] == 1
+    assert document["task"] == "38v5" and document["class_names"] == ["5", "3 or 8"]
+    saved = model_from_json(text.encode())
+    assert saved.settings == trained.settings
+    np.testing.assert_array_equal(saved.coef, trained.model.coef_)  # exact, not rounded
+    np.testing.assert_array_equal(saved.intercept, trained.model.intercept_)
+    assert saved.iterations == 150 and saved.test_accuracy == trained.last.test_accuracy
+
+
+def test_a_loaded_model_decides_like_the_original_and_trains_on(trained):
+    run = run_from_saved(model_from_json(model_to_json(trained)))
+    assert run.iteration == 0 and "loaded from a file (trained 150 iterations)" in run.label
+    X = trained.data.X_test
+    np.testing.assert_array_equal(run.model.predict_proba(X), trained.model.predict_proba(X))
+    assert run.last.test_accuracy == trained.last.test_accuracy
+    list(run.advance())
+    assert run.iteration == 150 and run.status == "finished"
+
+
+def test_an_untrained_run_cannot_be_saved():
+    with pytest.raises(ValueError, match="not trained yet"):
+        model_to_json(Run(Settings()))
+
+
+def _changed(trained, **changes):
+    document = json.loads(model_to_json(trained))
+    document.update(changes)
+    return json.dumps(document)
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda t: b"{" + b" " * MAX_BYTES, "at most 200 KB"),
+        (lambda t: b"\xff\xfe\x00", "not valid JSON"),
+        (lambda t: "not json at all", "not valid JSON"),
+        (lambda t: "[1, 2, 3]", "not an lrviz model file"),
+        (lambda t: '{"format": "keras"}', "not an lrviz model file"),
+        (lambda t: _changed(t, version=2), "version 2, made by a newer lrviz"),
+        (lambda t: _changed(t, version="1"), "no valid \"version\""),
+        (lambda t: _changed(t, task="<script>alert(1)</script>"), "\"task\" is invalid: not a task"),
+        (lambda t: _changed(t, task=5), "\"task\" is missing or not a str"),
+        (lambda t: _changed(t, classes=[0, 1, 2]), "classes do not fit"),
+        (lambda t: _changed(t, coef=[[0.0] * 63]), "\"coef\" must be 1 x 64 finite numbers"),
+        (lambda t: _changed(t, coef=[[True] * 64]), "\"coef\" must be 1 x 64"),
+        (lambda t: _changed(t, coef="AAAA"), "\"coef\" must be 1 x 64"),
+        (lambda t: _changed(t, intercept=[1e400]), "not valid JSON"),
+        (lambda t: model_to_json(t).replace('"intercept": [', '"intercept": [NaN, '), "not valid JSON"),
+        (lambda t: _changed(t, hyperparameters={"learning_rate": -1}), "hyperparameters are invalid"),
+        (lambda t: _changed(t, trained_iterations=-4), "whole number >= 0"),
+        (lambda t: _changed(t, test_accuracy=7), "between 0 and 1"),
+    ],
+)
+def test_bad_files_are_refused_with_a_reason(trained, make, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        model_from_json(make(trained))
