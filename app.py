@@ -13,6 +13,7 @@ st.set_page_config(page_title="lrviz: a neuron that reads digits", page_icon="ðŸ
 navigation = st.navigation(
     [
         st.Page("pages/train.py", title="Train", icon=":material/monitoring:", url_path="train", default=True),
+        st.Page("pages/how.py", title="How it works", icon=":material/school:", url_path="how"),
     ]
 )
 _shared.sidebar()
