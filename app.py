@@ -8,11 +8,14 @@ import streamlit as st
 
 from pages import _shared
 
+_shared.mark_app_started()
 st.set_page_config(page_title="lrviz: a neuron that reads digits", page_icon="🧠", layout="wide")
 
 navigation = st.navigation(
     [
         st.Page("pages/train.py", title="Train", icon=":material/monitoring:", url_path="train", default=True),
+        st.Page("pages/draw.py", title="Draw", icon=":material/draw:", url_path="draw"),
+        st.Page("pages/explore.py", title="Explore", icon=":material/query_stats:", url_path="explore"),
         st.Page("pages/how.py", title="How it works", icon=":material/school:", url_path="how"),
     ]
 )

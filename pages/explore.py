@@ -17,32 +17,36 @@ def remove(runs: list) -> None:
             history.remove(run)
 
 
+def _formatted(row: dict) -> dict:
+    """A table row with accuracies in percent and costs to four decimals."""
+    def show(name, value):
+        if value is None or name not in ("train accuracy", "test accuracy", "train cost", "test cost"):
+            return value
+        return f"{value:.1%}" if "accuracy" in name else f"{value:.4f}"
+
+    return {name: show(name, value) for name, value in row.items()}
+
+
 def compare(runs: list) -> None:
     st.subheader("Compare runs")
     names = {f"{_shared.run_name(run)}: {run.label}": run for run in runs}
     default = list(names)[-3:]
     chosen = st.multiselect("Runs to compare", list(names), default=default, key="compare_runs",
                             help="Every run of this session, named by its settings.")
-    log_y = st.toggle("Log scale", key="compare_log", help="A log scale shows the slow end of training.")
     picked = [names[name] for name in chosen]
+    a, b, c = st.columns([2, 2, 3], vertical_alignment="center")
+    a.button("Remove the picked runs", key="remove_runs", icon=":material/delete:", on_click=remove,
+             args=(picked,), disabled=not picked)
+    b.button("Clear all runs", key="clear_runs", icon=":material/delete_sweep:", on_click=remove, args=(list(runs),))
+    log_y = c.toggle("Log scale", key="compare_log", help="A log scale shows the slow end of training.")
     if not picked:
         st.info("Pick one or more runs to see their learning curves side by side.")
         return
     with st.container(key="compare_curves"):
         _shared.show(figures.compare_curves([(_shared.run_name(r), r.snapshots) for r in picked], log_y=log_y),
                      "compare_chart")
-    rows = [{"name": _shared.run_name(run)} | run.summary() for run in picked]
-    st.dataframe(rows, key="compare_table", hide_index=True, column_config={
-        "train accuracy": st.column_config.NumberColumn(format="percent"),
-        "test accuracy": st.column_config.NumberColumn(format="percent"),
-        "train cost": st.column_config.NumberColumn(format="%.4f"),
-        "test cost": st.column_config.NumberColumn(format="%.4f"),
-    })
-    a, b = st.columns(2)
-    a.button("Remove the picked runs", key="remove_runs", icon=":material/delete:", on_click=remove,
-             args=(picked,))
-    b.button("Clear all runs", key="clear_runs", icon=":material/delete_sweep:", on_click=remove,
-             args=(list(runs),))
+    rows = [_formatted({"name": _shared.run_name(run)} | run.summary()) for run in picked]
+    st.container(key="compare_table").table(rows, hide_index=True)
 
 
 def replay(runs: list) -> None:

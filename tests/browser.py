@@ -68,6 +68,17 @@ def wait_idle(page, timeout: float = 60_000) -> None:
     page.wait_for_function(IDLE, timeout=timeout)
 
 
+def wait_rerun(page, timeout: float = 60_000) -> None:
+    """After an interaction: wait for the rerun it causes to start (briefly), then to finish."""
+    try:
+        page.wait_for_function(
+            "() => document.querySelector(\"[data-testid='stApp']\").getAttribute('data-test-script-state')"
+            " === 'running'", timeout=1500)
+    except Exception:  # a quick rerun may have come and gone already
+        pass
+    wait_idle(page, timeout)
+
+
 def settle(page, selector: str, timeout: float = 30.0) -> dict:
     """Wait until the app is idle and the Plotly chart at `selector` stopped changing; return its data.
 
