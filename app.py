@@ -19,5 +19,6 @@ navigation = st.navigation(
         st.Page("pages/how.py", title="How it works", icon=":material/school:", url_path="how"),
     ]
 )
+_shared.style()
 _shared.sidebar()
 navigation.run()

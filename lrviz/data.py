@@ -217,10 +217,10 @@ def load_task(task: Task, test_size: float = DEFAULT_TEST_SIZE, random_state: in
             f"'{task.name}', so some digit would have no {part} example; choose a test share between "
             f"{n_digits / n:.3f} and {1 - n_digits / n:.3f}."
         )
-    X_train, X_test, y_train, y_test, d_train, d_test = train_test_split(
-        X, y, digits, test_size=test_size, random_state=random_state, stratify=digits
-    )
-    return TaskData(task, X_train, X_test, y_train, y_test, d_train, d_test)
+    parts = train_test_split(X, y, digits, test_size=test_size, random_state=random_state, stratify=digits)
+    for part in parts:
+        part.flags.writeable = False  # a split may be shared (the app caches it across sessions)
+    return TaskData(task, *parts[0:2], *parts[2:4], *parts[4:6])
 
 
 def examples(task: Task, per_class: int = 8) -> list[tuple[str, int, np.ndarray]]:

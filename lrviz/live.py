@@ -4,7 +4,8 @@ A short run (the default trains in a few hundredths of a second) is spread over 
 minimum duration so that the learning curve is seen to fall in several frames: a
 browser needs 0.1-0.2 s to show a new Plotly chart. A long run is never slowed down,
 and its frames come at an interval that keeps drawing's share of the time bounded:
-at least twice the last frame's drawing time, and a tenth of the time elapsed.
+at least twice the last frame's drawing time, and a fifth of the time elapsed, so a
+run of a minute draws about as many frames as one of ten seconds.
 """
 
 from __future__ import annotations
@@ -12,13 +13,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+#: A long run's frames come at least this share of the elapsed time apart.
+ELAPSED_SHARE = 0.2
+
 
 class FramePacer:
     """Decides, snapshot by snapshot, whether a live view should draw a frame now.
 
     `progress(iteration)` is the share of the run done; a run may not get ahead of
-    `min_duration` seconds in total (it sleeps instead), and frames come at least
-    `min_interval` seconds apart, more if drawing is slow or the run is long.
+    `min_duration` seconds in total (it sleeps instead). While it is held back like that,
+    drawing costs it nothing and frames come every `min_interval` seconds; a run that
+    trains slower than that never waits, and its frames space out as it goes on.
     """
 
     def __init__(
@@ -36,6 +41,7 @@ class FramePacer:
         self.interval = min_interval
         self._clock, self._sleep = clock, sleep
         self._started = self._last_frame = clock()
+        self._held_back = False
 
     def progress(self, iteration: int) -> float:
         return min(1.0, max(0.0, (iteration - self.start) / (self.target - self.start)))
@@ -45,15 +51,15 @@ class FramePacer:
         ahead = self.progress(iteration) * self.min_duration - (self._clock() - self._started)
         if ahead > 0:
             self._sleep(ahead)
+            self._held_back = True
         return self._clock() - self._last_frame >= self.interval
 
     def drew(self, seconds: float) -> None:
-        """Record a frame that took `seconds` to draw, and set the interval to the next one.
-
-        Within the minimum duration the run is paced anyway, so drawing costs it
-        nothing; after that, frames wait at least twice as long as they take to draw.
-        """
+        """Record a frame that took `seconds` to draw, and set the interval to the next one."""
         self._last_frame = self._clock()
-        elapsed = self._last_frame - self._started
-        slow_drawing = 2.0 * seconds if elapsed >= self.min_duration else 0.0
-        self.interval = max(self.min_interval, slow_drawing, 0.1 * elapsed)
+        if self._held_back:
+            self.interval = self.min_interval
+        else:
+            elapsed = self._last_frame - self._started
+            self.interval = max(self.min_interval, 2.0 * seconds, ELAPSED_SHARE * elapsed)
+        self._held_back = False

@@ -23,7 +23,17 @@ HISTORY_KEY = "runs"
 COUNT_KEY = "run_count"
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+#: The app's own style sheet, on every page: the Draw page's answer shown large.
+STYLE = """
+.st-key-answer h1 { font-size: 5.5rem; line-height: 1.05; padding: 0; }
+"""
+
+
+def style() -> None:
+    """Add the app's style sheet to the page (a <style> element takes no space)."""
+    st.html(f"<style>{STYLE}</style>")
+
+
 def require_app() -> None:
     """Make sure the page runs inside app.py's navigation.
 
@@ -48,9 +58,9 @@ def mark_app_started() -> None:
 _app_started = False
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def task_data(code: str, test_size: float) -> TaskData:
-    """The train/test split of a task (cached: the same split for every run with these settings)."""
+    """The train/test split of a task, shared by every run and session with these settings (read-only)."""
     return load_task(Task.parse(code), test_size)
 
 

@@ -45,8 +45,8 @@ def describe(run: Run, own: bool) -> str:
 def answer(decision: Decision, run: Run) -> None:
     """The prediction, large, and the question a two-class model answers, in words."""
     task = run.settings.task
-    st.markdown(f"<div class='lrviz-answer' style='font-size:5.5rem;font-weight:700;line-height:1'>"
-                f"{decision.name}</div>", unsafe_allow_html=True)
+    with st.container(key="answer"):  # styled large by the app's style sheet (pages/_shared.py)
+        st.markdown(f"# {decision.name}")
     if decision.binary:
         yes_name = task.class_names[1]
         is_yes = decision.predicted == 1

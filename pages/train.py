@@ -240,7 +240,7 @@ def draw(run: Run, slots: dict, log_y: bool, weights: bool = True) -> None:
 def train_live(run: Run, slots: dict, log_y: bool) -> None:
     """Advance the run, redrawing by the wall clock; a click elsewhere ends it at the next frame.
 
-    The weight map is redrawn every third frame: a browser takes about as long to draw
+    The weight map is redrawn every fourth frame: a browser takes about as long to draw
     it as the learning curve, and the curve is what shows progress.
     """
     pacer = FramePacer(run.iteration, run.target)
@@ -251,7 +251,7 @@ def train_live(run: Run, slots: dict, log_y: bool) -> None:
             final = snapshot.stop_reason is not None
             if final or frame == 0 or pacer.should_draw(snapshot.iteration):
                 began = time.perf_counter()
-                draw(run, slots, log_y, weights=final or frame % 3 == 0)
+                draw(run, slots, log_y, weights=final or frame % 4 == 0)
                 pacer.drew(time.perf_counter() - began)
                 frame += 1
     st.session_state[TRAINING] = False

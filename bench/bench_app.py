@@ -1,0 +1,121 @@
+"""How fast does the app feel? Run: python bench/bench_app.py [--rounds N]
+
+Starts `streamlit run app.py` and drives it with headless Chromium (Debian's chromium,
+through Playwright), measuring in the browser:
+  train   from the click on Train (default settings) to the final learning curve on the
+          page, and how many different curves were seen on the way (target: <= 3 s, aim
+          1 s, at least 10 updates);
+  live    a long run (all ten digits, 20,000 iterations): click to final curve, against
+          the same training without any drawing, timed in this process (target: live
+          drawing adds at most 50 %);
+  draw    from releasing the mouse after a stroke to the new prediction on the Draw page
+          (target: <= 1 s, aim 0.3 s).
+Timings on a shared machine are noisy: it reports medians of several rounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+from browser import CHROMIUM, CHROMIUM_ARGS, draw_strokes, settle, streamlit_server, wait_idle  # noqa: E402
+from drawn_digits import DRAWN_DIGITS  # noqa: E402
+from lrviz.data import Task  # noqa: E402
+from lrviz.runs import Run, Settings  # noqa: E402
+
+LONG = dict(task=Task.all_digits(), iterations=20_000)
+WATCH = """(selector) => {
+    window.__seen = [];
+    window.__clicked = null;
+    document.addEventListener('click', () => { window.__clicked = window.__clicked || performance.now(); }, true);
+    const poll = () => {
+        const el = document.querySelector(selector + ' .js-plotly-plot');
+        const n = el && el._fullData && el._fullData[0] && el._fullData[0].x ? el._fullData[0].x.length : null;
+        const seen = window.__seen;
+        if (n !== null && (!seen.length || seen[seen.length - 1][1] !== n)) seen.push([performance.now(), n]);
+        requestAnimationFrame(poll);
+    };
+    poll();
+}"""
+
+
+def timed_training(page, url: str) -> tuple[float, int]:
+    """(seconds from the click on Train to the final curve, number of curves seen)."""
+    page.goto(url)
+    wait_idle(page)
+    page.wait_for_selector("[class*=st-key-examples] .js-plotly-plot")  # plotly.js has loaded
+    page.evaluate(WATCH, ".st-key-learning_curve")
+    page.locator(".st-key-train button:visible").click()
+    settle(page, ".st-key-learning_curve", timeout=300)
+    clicked, seen = page.evaluate("[window.__clicked, window.__seen]")
+    return (seen[-1][0] - clicked) / 1000, len(seen)
+
+
+def bare_training_seconds() -> float:
+    """The long run's training alone, as the app trains it but with nothing drawn."""
+    run = Run(Settings(**LONG))
+    with threadpool_limits(limits=1, user_api="blas"):
+        start = time.perf_counter()
+        for _ in run.advance():
+            pass
+    return time.perf_counter() - start
+
+
+def pen_up_to_prediction(page, url: str, rounds: int) -> list[float]:
+    page.goto(f"{url}/draw")
+    wait_idle(page)
+    page.locator(".st-key-canvas canvas").last.wait_for()
+    times = []
+    for digit, strokes in DRAWN_DIGITS[:rounds]:
+        page.evaluate("() => { window.__answer = null; }")
+        before = page.locator(".st-key-prediction").inner_text()
+        draw_strokes(page, strokes)
+        released = page.evaluate("performance.now()")
+        page.wait_for_function(
+            """(before) => { const t = document.querySelector('.st-key-prediction').innerText;
+                             return t !== before && /probability/.test(t)
+                                    && document.querySelector('.st-key-answer'); }""", arg=before, timeout=20_000)
+        times.append((page.evaluate("performance.now()") - released) / 1000)
+        page.locator(".st-key-clear button:visible").click()
+        page.wait_for_function("() => document.querySelector('.st-key-prediction').innerText.includes('Draw a digit')")
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of each measurement")
+    args = parser.parse_args()
+    with streamlit_server() as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page.goto(url)
+        wait_idle(page)  # warm up: the server's first run trains the ready model
+        train = [timed_training(page, url) for _ in range(args.rounds)]
+        seconds = [t for t, _ in train]
+        updates = [n for _, n in train]
+        print(f"train (defaults): click to final curve, median {statistics.median(seconds):.2f} s "
+              f"(min {min(seconds):.2f}, max {max(seconds):.2f}); curve updates seen: median "
+              f"{statistics.median(updates):.0f} (min {min(updates)})")
+        long_url = f"{url}/?task=all&iters={LONG['iterations']}"
+        live = [timed_training(page, long_url)[0] for _ in range(max(2, args.rounds // 2))]
+        bare = [bare_training_seconds() for _ in range(max(2, args.rounds // 2))]
+        print(f"live (all ten digits, {LONG['iterations']} iterations): click to final curve median "
+              f"{statistics.median(live):.2f} s, training alone median {statistics.median(bare):.2f} s: "
+              f"live drawing adds {statistics.median(live) / statistics.median(bare) - 1:.0%}")
+        draw = pen_up_to_prediction(page, url, args.rounds * 2)
+        print(f"draw: pen up to prediction, median {statistics.median(draw):.2f} s "
+              f"(min {min(draw):.2f}, max {max(draw):.2f})")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
