@@ -41,7 +41,7 @@ WATCH = """(selector) => {
         const el = document.querySelector(selector + ' .js-plotly-plot');
         const n = el && el._fullData && el._fullData[0] && el._fullData[0].x ? el._fullData[0].x.length : null;
         const seen = window.__seen;
-        if (n !== null && (!seen.length || seen[seen.length - 1][1] !== n)) seen.push([performance.now(), n]);
+        if (n && (!seen.length || seen[seen.length - 1][1] !== n)) seen.push([performance.now(), n]);
         requestAnimationFrame(poll);
     };
     poll();

@@ -221,39 +221,38 @@ def buttons(settings: Settings | None, initial: Run | None, run: Run | None, tra
 
 # -- charts ----------------------------------------------------------------------------------
 
-def draw(run: Run, slots: dict, log_y: bool, weights: bool = True) -> None:
-    """One frame of the view: progress, learning curve and (unless told not to) the weight map(s).
+def draw(run: Run, slots: dict, log_y: bool, live: bool = False) -> None:
+    """One frame of the view: progress, learning curve and weight map(s).
 
-    Chart keys name the iteration shown, so the last live frame and the page's next
-    run draw the same chart under the same key instead of a new one.
+    A live frame leaves out the curve's legend and updates the progress bar every other
+    frame and the weight map every fourth: a browser then shows twice as many frames. Chart keys name the
+    iteration shown, so the last frame of a run and the page's next run draw the same
+    chart under the same key instead of a new one.
     """
     last = run.last
-    slots["progress"].progress(min(1.0, last.iteration / max(run.target, 1)),
-                               text=f"Iteration {last.iteration} of {run.target}")
-    _shared.show(figures.learning_curve(run.snapshots, log_y=log_y, max_iteration=run.target),
+    frame = slots.setdefault("frames", 0)
+    slots["frames"] = frame + 1
+    if not live or frame % 2 == 1:
+        slots["progress"].progress(min(1.0, last.iteration / max(run.target, 1)),
+                                   text=f"Iteration {last.iteration} of {run.target}")
+    _shared.show(figures.learning_curve(run.snapshots, log_y=log_y, max_iteration=run.target, legend=not live),
                  f"curve_{last.iteration}", slots["curve"])
-    if weights:
+    if not live or frame % 4 == 0:
         _shared.show(figures.weight_maps(last.coef, run.settings.task.class_names),
                      f"weights_{last.iteration}", slots["weights"])
 
 
 def train_live(run: Run, slots: dict, log_y: bool) -> None:
-    """Advance the run, redrawing by the wall clock; a click elsewhere ends it at the next frame.
-
-    The weight map is redrawn every fourth frame: a browser takes about as long to draw
-    it as the learning curve, and the curve is what shows progress.
-    """
+    """Advance the run, redrawing by the wall clock; a click elsewhere ends it at the next frame."""
     pacer = FramePacer(run.iteration, run.target)
-    frame = 0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DivergenceWarning)  # the page explains a blow-up itself
         for snapshot in run.advance():
             final = snapshot.stop_reason is not None
-            if final or frame == 0 or pacer.should_draw(snapshot.iteration):
+            if final or "frames" not in slots or pacer.should_draw(snapshot.iteration):
                 began = time.perf_counter()
-                draw(run, slots, log_y, weights=final or frame % 4 == 0)
+                draw(run, slots, log_y, live=not final)
                 pacer.drew(time.perf_counter() - began)
-                frame += 1
     st.session_state[TRAINING] = False
     _shared.remember(run)
 
@@ -303,10 +302,9 @@ def results(run: Run) -> None:
             st.success("The model reads every test digit right.")
 
 
-@st.fragment
 def live_panel() -> None:
-    """Buttons, progress, learning curve and weight maps: a fragment, so that pressing Train,
-    Stop or Continue reruns only this panel and the browser redraws only what changes."""
+    """Buttons, progress, learning curve and weight maps. (Not a fragment: a click on Stop
+    must interrupt the training loop, and only a rerun of the whole page does that.)"""
     run = _shared.current_run()
     training = bool(st.session_state.get(TRAINING)) and run is not None
     settings, initial = st.session_state.get(SETTINGS, (None, None))
@@ -318,11 +316,15 @@ def live_panel() -> None:
     with st.container(key="weights"):
         slots["weights"] = st.empty()
     if run is None:
-        slots["progress"].info("Press **Train** to start: the learning curve and the weight map appear here "
-                               "and change as the neuron learns.", icon=":material/play_arrow:")
+        slots["progress"].progress(0.0, text="Press **Train**: the cost falls here and the weights take shape below.")
+        if settings is not None:  # the empty charts, so that training starts in a page that does not move
+            _shared.show(figures.learning_curve([], log_y=log_y, max_iteration=settings.iterations), "curve_empty",
+                         slots["curve"])
+            _shared.show(figures.weight_maps(np.zeros((10 if settings.task.all_ten else 1, 64)),
+                                             settings.task.class_names), "weights_empty", slots["weights"])
     elif training:
         train_live(run, slots, log_y)
-        st.rerun()  # the whole page: results below, and the sidebar's summary
+        st.rerun()  # now the results below and the sidebar's summary
     elif run.last is not None:
         draw(run, slots, log_y)
 

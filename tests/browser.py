@@ -108,8 +108,8 @@ def chart_data(page, selector: str) -> dict | None:
             const plain = (v) => v && v.length !== undefined && typeof v !== 'string' ? Array.from(v, plain) : v;
             return {
                 traces: el._fullData.map(t => ({type: t.type, name: t.name, x: plain(t.x), y: plain(t.y), z: plain(t.z)})),
-                yaxis: {autorange: el._fullLayout.yaxis.autorange, scaleanchor: el._fullLayout.yaxis.scaleanchor,
-                        type: el._fullLayout.yaxis.type},
+                yaxis: {autorange: el._fullLayout.yaxis.autorange, range: plain(el._fullLayout.yaxis.range),
+                        scaleanchor: el._fullLayout.yaxis.scaleanchor, type: el._fullLayout.yaxis.type},
             };
         }""",
         selector,
@@ -125,7 +125,7 @@ def watch_chart(page, selector: str) -> None:
                 const el = document.querySelector(selector + ' .js-plotly-plot');
                 const n = el && el._fullData && el._fullData[0] && el._fullData[0].x ? el._fullData[0].x.length : null;
                 const seen = window.__lengths;
-                if (n !== null && (seen.length === 0 || seen[seen.length - 1][1] !== n)) seen.push([performance.now(), n]);
+                if (n && (seen.length === 0 || seen[seen.length - 1][1] !== n)) seen.push([performance.now(), n]);
                 window.__watch = requestAnimationFrame(poll);
             };
             poll();
@@ -177,3 +177,9 @@ def draw_strokes(page, strokes, steps: int = 6) -> None:
         for x, y in rest:
             page.mouse.move(box["x"] + x, box["y"] + y, steps=steps)
         page.mouse.up()
+
+
+def upright(chart: dict) -> bool:
+    """Whether a drawn heatmap has row 0 at the top (its y axis runs downward)."""
+    low, high = chart["yaxis"]["range"]
+    return low > high

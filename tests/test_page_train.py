@@ -18,7 +18,8 @@ def test_first_visit(app):
     assert not at.exception and not at.error
     assert not at.button(key="train").disabled
     assert all(at.button(key=k).disabled for k in ("stop", "continue", "reset"))
-    assert "Press **Train** to start" in texts(at)
+    assert "Press **Train**: the cost falls here" in " ".join(p.proto.text for p in at.get("progress"))
+    assert "curve_empty" in charts(at) and "weights_empty" in charts(at)
     assert "0**: 178 examples" in texts(at) and "1**: 182 examples" in texts(at)
     assert at.select_slider(key="lr").value == 0.05 and at.number_input(key="iters").value == 1000
     assert at.number_input(key="l2").value == 0 and at.radio(key="init").value == "zeros"
@@ -74,7 +75,8 @@ def test_reset_forgets_the_run(app):
     at.button(key="train").click().run()
     at.button(key="reset").click().run()
     assert at.session_state["run"] is None
-    assert "Press **Train** to start" in texts(at)
+    assert "Press **Train**: the cost falls here" in " ".join(p.proto.text for p in at.get("progress"))
+    assert "curve_empty" in charts(at) and "weights_empty" in charts(at)
 
 
 @pytest.mark.parametrize(
