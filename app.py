@@ -19,6 +19,7 @@ navigation = st.navigation(
         st.Page("pages/how.py", title="How it works", icon=":material/school:", url_path="how"),
     ]
 )
-_shared.style()
 _shared.sidebar()
+_shared.style()
 navigation.run()
+_shared.presentation_link()

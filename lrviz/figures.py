@@ -25,8 +25,9 @@ from lrviz.model import Snapshot
 
 #: Diverging scale for weights and contributions: red negative, white zero, blue positive.
 WEIGHT_COLORSCALE = "RdBu"
-#: Ink on paper: white 0, black 1.
+#: Ink on paper: white 0, black 1. Traces drawn in it carry INK_META, so a display can recolour them.
 INK_COLORSCALE = "Greys"
+INK_META = "ink"
 TRAIN_COLOR = "#0072B2"  # Okabe-Ito blue
 TEST_COLOR = "#E69F00"  # Okabe-Ito orange
 MUTED_COLOR = "#9AA5B1"
@@ -132,7 +133,7 @@ def digit_row(images: np.ndarray, titles: Sequence[str] | None = None, *, column
     columns = columns or max(len(images), 1)
     names = list(titles) if titles else [""] * len(images)
     trace, annotations = _tiled_heatmap(images, names, columns, "ink", zmin=0.0, zmax=1.0,
-                                        colorscale=INK_COLORSCALE, showscale=False)
+                                        colorscale=INK_COLORSCALE, showscale=False, meta=INK_META)
     rows = -(-len(images) // columns)
     return go.Figure(trace, layout=dict(
         **BASE_LAYOUT,
@@ -145,7 +146,7 @@ def digit_image(image: np.ndarray, *, title: str | None = None, height: int = 26
     """One 8x8 image (values in [0, 1]), upright and square, pixels drawn as cells."""
     return go.Figure(
         go.Heatmap(z=np.asarray(image, dtype=float).reshape(IMAGE_SHAPE), zmin=0, zmax=1,
-                   colorscale=INK_COLORSCALE, showscale=False, xgap=1, ygap=1,
+                   colorscale=INK_COLORSCALE, showscale=False, xgap=1, ygap=1, meta=INK_META,
                    hovertemplate="row %{y}, column %{x}<br>ink %{z:.2f}<extra></extra>"),
         layout=dict(**BASE_LAYOUT, **_IMAGE_AXES, title=dict(text=title) if title else None, height=height,
                     margin=dict(l=0, r=0, t=40 if title else 0, b=0)),
@@ -280,6 +281,8 @@ def for_display(fig: go.Figure, display: Display) -> go.Figure:
     for axis in (*fig.select_xaxes(), *fig.select_yaxes()):
         if axis.gridcolor:
             axis.update(gridcolor=grid, linecolor=grid)
+    if display.dark:  # ink light on dark, as chalk on a blackboard, instead of a white square
+        fig.update_traces(reversescale=True, selector=dict(meta=INK_META))
     for annotation in fig.layout.annotations:
         annotation.font.size = round((annotation.font.size or BASE_LAYOUT["font"]["size"]) * display.scale)
         if annotation.font.color in (None, BASE_LAYOUT["font"]["color"]):

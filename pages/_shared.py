@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 from threadpoolctl import threadpool_limits
 
+from lrviz import figures
 from lrviz.data import Task, TaskData, examples, load_task
 from lrviz.runs import Run, ready_settings
 
@@ -27,11 +28,79 @@ COUNT_KEY = "run_count"
 STYLE = """
 .st-key-answer h1 { font-size: 5.5rem; line-height: 1.05; padding: 0; }
 """
+#: Presentation mode: type large enough for the back of a lecture room, content full width.
+PRESENT_STYLE = """
+html { font-size: 23px; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding-left: 3rem; padding-right: 3rem; padding-top: 2.5rem; }
+[data-testid="stSidebar"] { min-width: 16rem; }
+.stApp [data-testid="stCaptionContainer"] { font-size: 0.9rem; }
+.st-key-answer h1 { font-size: 7rem; }
+"""
+#: The dark look: light text on a deep blue-grey, kept calm for a dimmed room.
+DARK_STYLE = """
+.stApp, [data-testid="stHeader"], [data-testid="stMain"] { background-color: #0F172A; }
+[data-testid="stSidebar"], [data-testid="stSidebarContent"] { background-color: #1E293B; }
+.stApp, .stApp p, .stApp li, .stApp h1, .stApp h2, .stApp h3, .stApp label, .stApp summary,
+.stApp [data-testid="stMarkdownContainer"], .stApp [data-testid="stWidgetLabel"] * ,
+.stApp [data-testid="stMetricValue"], .stApp [data-testid="stMetricLabel"] * , .stApp td, .stApp th,
+.stApp [data-testid="stSidebarNavLink"] span { color: #F1F5F9; }
+.stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stCaptionContainer"] * { color: #CBD5E1; }
+.stApp button[kind="secondary"], .stApp button[data-variant="segmented_control"], .stApp [data-testid="stExpander"] details,
+.stApp [data-testid="stTable"] table, .stApp [data-baseweb="select"] > div, .stApp input {
+    background-color: #1E293B; color: #F1F5F9; border-color: #64748B; }
+.stApp button[data-variant="segmented_control"][aria-checked="true"] { background-color: #0C4A6E; border-color: #38BDF8; }
+.stApp button[kind="secondary"]:disabled { color: #94A3B8; }
+.stApp [data-testid="stSidebarNavLink"][aria-current="page"] { background-color: #334155; }
+.stApp [data-testid="stNumberInput"] button { background-color: #334155; color: #F1F5F9; }
+.stApp [data-testid="stAlertContainer"] { background-color: #1E3A5F; }
+.stApp [data-testid="stAlertContainer"] * { color: #F1F5F9; }
+"""
+PRESENT_KEY = "present"  # widget key: presentation mode on or off
+LOOK_KEY = "look"  # widget key: "light" or "dark" (presentation mode)
+
+
+def presenting() -> bool:
+    """Whether presentation mode is on: large type, only the essential controls."""
+    return bool(st.session_state.get(PRESENT_KEY))
+
+
+def display() -> figures.Display:
+    """How figures are shown in this session (presentation mode scales them; the dark look recolours)."""
+    if not presenting():
+        return figures.Display()
+    return figures.Display(dark=st.session_state.get(LOOK_KEY) == "dark", scale=1.35)
 
 
 def style() -> None:
-    """Add the app's style sheet to the page (a <style> element takes no space)."""
-    st.html(f"<style>{STYLE}</style>")
+    """Add the app's style sheets to the page (a <style> element takes no space)."""
+    sheets = STYLE
+    if presenting():
+        sheets += PRESENT_STYLE + (DARK_STYLE if display().dark else "")
+    st.html(f"<style>{sheets}</style>")
+
+
+def presentation_controls() -> None:
+    """The sidebar's presentation-mode switch and look, kept in the address (`present=1`,
+    `look=dark`) so that a prepared link opens in it and it stays on from page to page."""
+    if PRESENT_KEY not in st.session_state:  # a new session: the address decides
+        st.session_state[PRESENT_KEY] = st.query_params.get("present") == "1"
+        st.session_state[LOOK_KEY] = "dark" if st.query_params.get("look") == "dark" else "light"
+    st.toggle("Presentation mode", key=PRESENT_KEY, persist_state="session",
+              help="For a projector: large type and charts, only the essential controls. "
+                   "It stays on from page to page; a link with present=1 opens in it.")
+    if presenting():
+        st.segmented_control("Look", ["light", "dark"], key=LOOK_KEY, persist_state="session", required=True,
+                             help="Dark suits a dimmed lecture room; light a bright one.")
+
+
+def presentation_link() -> None:
+    """Keep presentation mode in the address (after the page ran: a page change clears it)."""
+    if presenting():
+        st.query_params.update({"present": "1", "look": st.session_state.get(LOOK_KEY, "light")})
+    else:
+        for key in ("present", "look"):
+            if key in st.query_params:
+                del st.query_params[key]
 
 
 def require_app() -> None:
@@ -73,6 +142,7 @@ def task_examples(code: str, per_class: int) -> list:
 def show(figure, key: str, slot=None, *, toolbar: bool = False) -> None:
     """Draw a figure from `lrviz.figures` as it is: without Streamlit's chart theme, which
     would restyle it and makes every redraw take about twice as long in the browser."""
+    figure = figures.for_display(figure, display())
     (slot or st).plotly_chart(figure, key=key, theme=None,
                               config={"displayModeBar": toolbar, "displaylogo": False})
 
@@ -124,8 +194,9 @@ def active_run() -> tuple[Run, bool]:
 
 
 def sidebar() -> None:
-    """The sidebar every page shows: what lrviz is and which model this session has."""
+    """The sidebar every page shows: presentation mode, what lrviz is, which model this session has."""
     with st.sidebar:
+        presentation_controls()
         st.markdown("**lrviz** shows logistic regression as a neural network of one neuron, "
                     "trained from scratch on 8×8 handwritten digits.")
         run = current_run()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import streamlit as st
-from streamlit_drawable_canvas import st_canvas
 
 from lrviz import figures
 from lrviz.canvas import canvas_to_digit
@@ -12,6 +11,7 @@ from lrviz.data import PIXEL_MAX
 from lrviz.explain import Decision, decide
 from lrviz.runs import Run
 from pages import _shared
+from pages._drawing_pad import drawing_pad
 
 _shared.require_app()
 
@@ -29,6 +29,9 @@ def choose_model() -> tuple[Run, bool]:
     session_run = _shared.trained_run()
     if session_run is None:
         return _shared.ready_run(), False
+    if _shared.presenting():
+        use_ready = bool(st.session_state.get(USE_READY))
+        return (_shared.ready_run(), False) if use_ready else (session_run, True)
     use_ready = st.toggle("Use the ready ten-digit model instead", key=USE_READY, persist_state="session")
     return (_shared.ready_run(), False) if use_ready else (session_run, True)
 
@@ -78,8 +81,10 @@ def explain(decision: Decision, run: Run) -> None:
         title = "w ⊙ x: what each pixel added to z (blue: toward " + task.class_names[1] + ")"
     else:
         names = list(task.class_names)
-        shown = st.selectbox("Explain the score of", names, index=decision.predicted, key="draw_explain_class",
-                             help="Each digit has its own neuron; pick one to see why it scored as it did.")
+        shown = names[decision.predicted]
+        if not _shared.presenting():
+            shown = st.selectbox("Explain the score of", names, index=decision.predicted, key="draw_explain_class",
+                                 help="Each digit has its own neuron; pick one to see why it scored as it did.")
         neuron = names.index(shown)
         z, b = decision.logits[neuron], decision.bias[neuron]
         st.latex(rf"z_{{{shown}}} = w_{{{shown}}} \cdot x + b_{{{shown}}} = {z - b:.2f} "
@@ -99,22 +104,18 @@ def draw_panel(run: Run) -> None:
     """Canvas and prediction: a fragment, so a stroke reruns only this part of the page."""
     left, right = st.columns([2, 3], gap="large")
     with left:
-        st.caption("Draw with the mouse or a finger. The toolbar above the canvas can undo a stroke.")
-        clears = st.session_state.get(CLEARS, 0)
-        result = st_canvas(
-            stroke_width=st.session_state.get("draw_pen", 22), stroke_color="#000000",
-            background_color="#FFFFFF", height=CANVAS_SIZE, width=CANVAS_SIZE, drawing_mode="freedraw",
-            initial_drawing={"version": "5.3.0", "objects": [], "clears": clears}, return_image_data=True,
-            key="canvas",
-        )
+        size = 360 if _shared.presenting() else CANVAS_SIZE
+        image = drawing_pad("canvas", size=size, pen=round(st.session_state.get("draw_pen", 22) * size / CANVAS_SIZE),
+                            clears=st.session_state.get(CLEARS, 0))
+        st.caption("Draw with the mouse, a pen or a finger, as large or small as you like.")
         st.button("Clear", key="clear", icon=":material/ink_eraser:", on_click=clear,
                   help="Wipe the canvas and draw again.")
-        st.slider("Pen width", 8, 40, 22, key="draw_pen", persist_state="session",
-                  help="Any width works: the drawing is scaled and its strokes evened out like the training digits.")
+        if not _shared.presenting():
+            st.slider("Pen width", 8, 40, 22, key="draw_pen", persist_state="session",
+                      help="Any width works: the drawing is scaled and its strokes evened out like the training "
+                           "digits.")
     with right, st.container(key="prediction"):
-        features = None
-        if result is not None and result.json_data and result.json_data.get("objects"):
-            features = canvas_to_digit(result.image_data)
+        features = None if image is None else canvas_to_digit(image)
         if features is None:
             st.info("Draw a digit on the canvas, as large as you like: the neuron's answer appears here.",
                     icon=":material/draw:")

@@ -81,14 +81,25 @@ def task_picker() -> tuple[Task | None, str | None]:
         return None, str(error)
 
 
-def hyperparameters(task: Task) -> tuple[Settings | None, str | None]:
-    """The hyperparameter widgets; returns (settings, None) or (None, what is wrong)."""
+def hyperparameters(task: Task, show: bool = True) -> tuple[Settings | None, str | None]:
+    """The hyperparameter widgets (or, when hidden, their last values); returns (settings, None)
+    or (None, what is wrong)."""
     _default("lr", DEFAULTS.learning_rate)
     _default("iters", DEFAULTS.iterations)
     _default("l2", DEFAULTS.l2)
     _default("init", DEFAULTS.init)
     _default("seed", DEFAULTS.seed)
     _default("test", DEFAULTS.test_size)
+    if not show:
+        state = st.session_state
+        try:
+            settings = Settings(task, float(state.lr), int(state.iters), float(state.l2), state.init, int(state.seed),
+                                float(state.test))
+        except ValueError as error:
+            return None, str(error)
+        st.caption(f"{settings.label}. (Presentation mode: the other settings are on the Train page "
+                   "without it.)")
+        return settings, None
     a, b = st.columns(2)
     lr = a.select_slider("Learning rate", sorted(set(LEARNING_RATES) | {st.session_state.lr}), key="lr",
                          persist_state="session", format_func=lambda v: f"{v:g}",
@@ -205,12 +216,15 @@ def reset() -> None:
 
 
 def buttons(settings: Settings | None, initial: Run | None, run: Run | None, training: bool) -> None:
-    cols = st.columns(4)
+    """Train and Stop; Continue and Reset too, but not in presentation mode."""
+    cols = st.columns(2 if _shared.presenting() else 4)
     cols[0].button("Train", key="train", type="primary", icon=":material/play_arrow:", on_click=start,
                    args=(settings, initial), disabled=settings is None or training, width="stretch",
                    help="Start a new run from the initial weights with these settings.")
     cols[1].button("Stop", key="stop", icon=":material/stop:", on_click=stop, disabled=not training,
                    width="stretch", help="Stop at the next snapshot and keep the model as it is.")
+    if _shared.presenting():
+        return
     can_go_on = run is not None and run.status in ("stopped", "finished") and not training
     cols[2].button("Continue", key="continue", icon=":material/fast_forward:", on_click=go_on,
                    disabled=not can_go_on, width="stretch",
@@ -302,21 +316,25 @@ def results(run: Run) -> None:
             st.success("The model reads every test digit right.")
 
 
-def live_panel() -> None:
-    """Buttons, progress, learning curve and weight maps. (Not a fragment: a click on Stop
-    must interrupt the training loop, and only a rerun of the whole page does that.)"""
+def live_panel(side_by_side: bool = False) -> None:
+    """Buttons, progress, learning curve and weight maps; the charts one above the other, or
+    side by side (presentation mode). Not a fragment: a click on Stop must interrupt the
+    training loop, and only a rerun of the whole page does that."""
     run = _shared.current_run()
     training = bool(st.session_state.get(TRAINING)) and run is not None
     settings, initial = st.session_state.get(SETTINGS, (None, None))
     buttons(settings, initial, run, training)
     slots = {"progress": st.empty()}
-    with st.container(key="learning_curve"):
+    curve_area, weights_area = st.columns([3, 2], gap="large") if side_by_side else (st.container(), st.container())
+    with curve_area, st.container(key="learning_curve"):
         slots["curve"] = st.empty()
-    log_y = st.toggle("Log scale for the cost", key="log_y", persist_state="session")
-    with st.container(key="weights"):
+    log_y = st.session_state.get("log_y", False)
+    if not _shared.presenting():
+        log_y = st.toggle("Log scale for the cost", key="log_y", persist_state="session")
+    with weights_area, st.container(key="weights"):
         slots["weights"] = st.empty()
     if run is None:
-        slots["progress"].progress(0.0, text="Press **Train**: the cost falls here and the weights take shape below.")
+        slots["progress"].progress(0.0, text="Press **Train**: the cost falls and the weights take shape here.")
         if settings is not None:  # the empty charts, so that training starts in a page that does not move
             _shared.show(figures.learning_curve([], log_y=log_y, max_iteration=settings.iterations), "curve_empty",
                          slots["curve"])
@@ -329,6 +347,24 @@ def live_panel() -> None:
         draw(run, slots, log_y)
 
 
+def settings_panel(presenting: bool) -> None:
+    """Task, examples and hyperparameters; the settings (or what is wrong) go to the session."""
+    task, task_problem = task_picker()
+    if task_problem:
+        st.error(task_problem, icon=":material/block:")
+    elif not presenting:
+        show_examples(task)
+    settings, settings_problem = hyperparameters(task, show=not presenting) if task else (None, None)
+    if settings_problem:
+        st.error(settings_problem, icon=":material/block:")
+    initial_run = None if presenting else start_from(settings)
+    st.session_state[SETTINGS] = (settings, initial_run)
+    if settings is not None:
+        st.query_params.update(settings_to_query(settings))  # the address is always a link to this screen
+    if not presenting:
+        model_file(_shared.current_run())
+
+
 # -- the page ----------------------------------------------------------------------------------
 
 apply_link()
@@ -336,26 +372,17 @@ st.header("Train a neuron")
 if st.session_state.get(LINK_IGNORED):
     st.warning("The link had values that cannot be used, so their defaults are used instead: "
                + "; ".join(st.session_state[LINK_IGNORED]) + ".", icon=":material/link_off:")
-controls, view = st.columns([2, 3], gap="large")
-with controls:
-    st.caption("Pick the digits to tell apart, set the hyperparameters, press **Train**, and watch the cost "
-               "fall and the 64 weights turn into a picture.")
-    task, task_problem = task_picker()
-    if task_problem:
-        st.error(task_problem, icon=":material/block:")
-    else:
-        show_examples(task)
-    settings, settings_problem = hyperparameters(task) if task else (None, None)
-    if settings_problem:
-        st.error(settings_problem, icon=":material/block:")
-    initial_run = start_from(settings)
-    st.session_state[SETTINGS] = (settings, initial_run)
-    if settings is not None:
-        st.query_params.update(settings_to_query(settings))  # the address is always a link to this screen
-    model_file(_shared.current_run())
-
-with view:
-    live_panel()
+if _shared.presenting():  # the task and Train/Stop on top, the charts side by side, large
+    settings_panel(presenting=True)
+    live_panel(side_by_side=True)
+else:
+    controls, view = st.columns([2, 3], gap="large")
+    with controls:
+        st.caption("Pick the digits to tell apart, set the hyperparameters, press **Train**, and watch the cost "
+                   "fall and the 64 weights turn into a picture.")
+        settings_panel(presenting=False)
+    with view:
+        live_panel()
 
 current = _shared.current_run()
 if current is not None and current.last is not None and not st.session_state.get(TRAINING):

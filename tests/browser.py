@@ -161,10 +161,18 @@ def click(page, key: str) -> None:
 
 
 def canvas_box(page) -> dict:
-    """Where the drawing canvas is on the screen (the component's top canvas layer)."""
+    """Where the drawing canvas is on the screen (the top layer that takes the pen), once it
+    has been there, unmoved, for a moment: a stroke on a canvas still being set up is lost."""
     canvas = page.locator(".st-key-canvas canvas").last
     canvas.wait_for()
-    return canvas.bounding_box()
+    box = canvas.bounding_box()
+    for _ in range(50):
+        time.sleep(0.2)
+        again = canvas.bounding_box()
+        if again == box:
+            return box
+        box = again
+    raise AssertionError(f"the canvas keeps moving: {box}")
 
 
 def draw_strokes(page, strokes, steps: int = 6) -> None:

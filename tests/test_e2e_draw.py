@@ -18,16 +18,20 @@ def _open_draw(page, server):
     page.locator(".st-key-canvas canvas").last.wait_for()
 
 
-def _prediction(page, previous: str | None = None, timeout: float = 20.0) -> str:
-    """The prediction container's text once a new answer is there."""
+def _prediction(page, timeout: float = 20.0) -> str:
+    """The prediction container's text once an answer is there and has stopped changing (each
+    stroke of a digit drawn in several gets its own answer on the way)."""
     deadline = time.monotonic() + timeout
+    text, since = None, time.monotonic()
     while time.monotonic() < deadline:
         wait_idle(page)
-        text = page.locator(PREDICTION).inner_text()
-        if text != previous and re.search(r"\d", text) and "probability" in text:
+        now = page.locator(PREDICTION).inner_text()
+        if now != text:
+            text, since = now, time.monotonic()
+        elif time.monotonic() - since > 0.6 and re.search(r"\d", text) and "probability" in text:
             return text
         time.sleep(0.1)
-    raise AssertionError(f"no new prediction; container says: {page.locator(PREDICTION).inner_text()!r}")
+    raise AssertionError(f"no settled prediction; container says: {page.locator(PREDICTION).inner_text()!r}")
 
 
 def _first_number(text: str) -> int:

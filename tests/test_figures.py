@@ -123,3 +123,20 @@ def test_confusion_matrix_counts():
     np.testing.assert_array_equal(np.asarray(trace.z), [[1, 1], [1, 2]])
     assert fig.layout.yaxis.autorange == "reversed"
     assert list(trace.x) == ["no", "yes"] and list(trace.y) == ["no", "yes"]
+
+
+def test_display_for_a_projector_and_a_dark_room():
+    snapshots = _snapshots(3)
+    plain = figures.learning_curve(snapshots)
+    assert figures.for_display(plain, figures.Display()) is plain and plain.layout.font.size == 14
+    big = figures.for_display(figures.learning_curve(snapshots), figures.Display(dark=True, scale=1.5))
+    assert big.layout.font.size == 21 and big.layout.height == round(330 * 1.5)
+    assert big.layout.font.color == figures.DARK_TEXT_COLOR
+    assert big.layout.xaxis.gridcolor == figures.DARK_GRID_COLOR
+    maps = figures.for_display(figures.weight_maps(np.ones((10, 64)), TEN), figures.Display(dark=True, scale=1.5))
+    assert maps.layout.annotations[0].font.size == 21 and maps.layout.annotations[0].font.color == figures.DARK_TEXT_COLOR
+    assert not maps.data[0].reversescale  # weights keep their colours: white is zero in both looks
+    ink = figures.for_display(figures.digit_image(np.eye(8)), figures.Display(dark=True))
+    assert ink.data[0].reversescale  # ink light on dark
+    light = figures.for_display(figures.digit_image(np.eye(8)), figures.Display(scale=1.2))
+    assert not light.data[0].reversescale and light.layout.font.color == "#111827"

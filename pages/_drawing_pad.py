@@ -1,0 +1,109 @@
+"""A drawing pad for the Draw page: an HTML canvas that takes mouse, pen and touch strokes.
+
+A small Streamlit component of lrviz's own (it replaced streamlit-drawable-canvas, whose
+invisible toolbar lay over the top of its canvas and swallowed strokes that started
+there). Pointer events serve mouse, pen and finger alike; `touch-action: none` keeps a
+finger from scrolling the page while it draws. When a stroke ends, the pad sends the
+drawing as a PNG, and Python reads it back as an HxWx4 RGBA array.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+
+import numpy as np
+import streamlit as st
+from PIL import Image, UnidentifiedImageError
+
+_JS = """
+export default function(component) {
+  const { data, parentElement, setStateValue } = component;
+  const pad = parentElement.querySelector('.lrviz-pad');
+  let canvas = pad.querySelector('canvas');
+  if (!canvas) {
+    canvas = document.createElement('canvas');
+    canvas.setAttribute('aria-label', 'Drawing pad: draw a digit here');
+    pad.appendChild(canvas);
+    const context = canvas.getContext('2d');
+    const point = (e) => {
+      const box = canvas.getBoundingClientRect();
+      return [(e.clientX - box.left) * canvas.width / box.width, (e.clientY - box.top) * canvas.height / box.height];
+    };
+    canvas.addEventListener('pointerdown', (e) => {
+      canvas.setPointerCapture(e.pointerId);
+      canvas.drawing = true;
+      canvas.last = point(e);
+      context.beginPath();
+      context.arc(canvas.last[0], canvas.last[1], context.lineWidth / 2, 0, 2 * Math.PI);
+      context.fill();
+      e.preventDefault();
+    });
+    canvas.addEventListener('pointermove', (e) => {
+      if (!canvas.drawing) return;
+      const events = (e.getCoalescedEvents && e.getCoalescedEvents().length) ? e.getCoalescedEvents() : [e];
+      for (const event of events) {
+        const next = point(event);
+        context.beginPath();
+        context.moveTo(canvas.last[0], canvas.last[1]);
+        context.lineTo(next[0], next[1]);
+        context.stroke();
+        canvas.last = next;
+      }
+      e.preventDefault();
+    });
+    const end = () => {
+      if (!canvas.drawing) return;
+      canvas.drawing = false;
+      setStateValue('image', canvas.toDataURL('image/png'));
+    };
+    canvas.addEventListener('pointerup', end);
+    canvas.addEventListener('pointercancel', end);
+  }
+  const context = canvas.getContext('2d');
+  if (canvas.width !== data.size) {  // resizing wipes a canvas: start over
+    canvas.width = canvas.height = data.size;
+    canvas.style.width = canvas.style.height = data.size + 'px';
+    canvas.clears = undefined;
+  }
+  if (canvas.clears !== data.clears) {
+    const first = canvas.clears === undefined;
+    canvas.clears = data.clears;
+    context.fillStyle = '#ffffff';
+    context.fillRect(0, 0, canvas.width, canvas.height);
+    if (!first) setStateValue('image', null);
+  }
+  context.lineWidth = data.pen;
+  context.lineCap = context.lineJoin = 'round';
+  context.strokeStyle = context.fillStyle = '#000000';
+}
+"""
+_CSS = """
+.lrviz-pad { display: inline-block; line-height: 0; border: 1px solid #9CA3AF; border-radius: 6px; overflow: hidden; }
+.lrviz-pad canvas { display: block; touch-action: none; cursor: crosshair; background: #ffffff; }
+"""
+_pad = st.components.v2.component("lrviz_drawing_pad", html="<div class='lrviz-pad'></div>", css=_CSS, js=_JS)
+
+
+def drawing_pad(key: str, *, size: int = 280, pen: int = 22, clears: int = 0) -> np.ndarray | None:
+    """Show the pad; return the drawing as an RGBA uint8 array, or None before the first stroke.
+
+    Changing `clears` wipes the pad (the Clear button counts its presses).
+    """
+    result = _pad(data={"size": size, "pen": pen, "clears": clears}, key=key, default={"image": None},
+                  on_image_change=lambda: None)
+    url = getattr(result, "image", None)
+    return None if not url else _decode(url)
+
+
+def _decode(data_url: str) -> np.ndarray | None:
+    """RGBA pixels of a `data:image/png;base64,…` URL (None if it is not one)."""
+    header, _, payload = str(data_url).partition(",")
+    if header != "data:image/png;base64":
+        return None
+    try:
+        with Image.open(io.BytesIO(base64.b64decode(payload, validate=True))) as image:
+            return np.asarray(image.convert("RGBA"))
+    except (binascii.Error, UnidentifiedImageError, OSError):
+        return None

@@ -1,0 +1,87 @@
+"""Every page, as a visitor meets it: reload, deep links on a fresh server, presentation mode."""
+
+import time
+
+import pytest
+
+from browser import (CHROMIUM, CHROMIUM_ARGS, click, draw_strokes, exceptions, screenshot, settle, streamlit_server,
+                     wait_idle, wait_rerun)
+
+pytestmark = pytest.mark.e2e
+PAGES = {"train": "Train a neuron", "draw": "Draw a digit", "explore": "Explore", "how": "How it works"}
+
+
+def test_every_page_loads_and_reloads_without_an_exception(page, server):
+    for path, heading in PAGES.items():
+        page.goto(f"{server}/{path}")
+        wait_idle(page)
+        page.get_by_role("heading", name=heading).wait_for()
+        page.reload()
+        wait_idle(page)
+        page.get_by_role("heading", name=heading).wait_for()
+        assert exceptions(page) == [], path
+        screenshot(page, f"page-{path}")
+
+
+def test_the_model_survives_moving_between_pages(page, server):
+    page.goto(f"{server}/?iters=120")
+    wait_idle(page)
+    click(page, "train")
+    page.wait_for_selector("text=Finished at iteration", timeout=60_000)
+    for name in ("Draw", "Explore", "How it works", "Train"):
+        page.get_by_role("link", name=name).click()
+        wait_idle(page)
+        assert exceptions(page) == [], name
+    assert "Finished at iteration" in page.inner_text("body")
+    assert "This session's model: 0 vs 1, 120 iterations" in page.inner_text("[data-testid='stSidebar']")
+    assert page.locator(".st-key-iters input").input_value() == "120"
+
+
+def test_a_deep_link_on_a_fresh_server_opens_inside_the_app(browser):
+    """Before app.py has ever run, Streamlit would run pages/draw.py alone (its old multipage mode)."""
+    with streamlit_server() as fresh:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.goto(f"{fresh}/draw")
+        wait_idle(page)
+        page.get_by_role("heading", name="Draw a digit").wait_for()
+        time.sleep(0.5)
+        links = page.locator("[data-testid='stSidebarNavLink']").all_inner_texts()
+        names = [text.strip().splitlines()[-1] for text in links]  # after the icon's name
+        assert names == ["Train", "Draw", "Explore", "How it works"], links
+        assert exceptions(page) == []
+        context.close()
+
+
+@pytest.mark.parametrize("look", ["light", "dark"])
+def test_presentation_mode_on_every_page(page, server, look):
+    page.set_viewport_size({"width": 1600, "height": 900})
+    page.goto(f"{server}/?present=1&look={look}")
+    wait_idle(page)
+    buttons = page.locator("[data-testid='stMain'] button:visible").all_inner_texts()
+    assert "Continue" not in " ".join(buttons) and "Reset" not in " ".join(buttons)
+    assert page.locator(".st-key-lr").count() == 0  # hyperparameters are hidden
+    click(page, "train")
+    page.wait_for_selector("text=Finished at iteration", timeout=60_000)
+    settle(page, ".st-key-learning_curve")
+    screenshot(page, f"present-{look}-train")
+    page.get_by_role("link", name="Draw").click()
+    wait_idle(page)
+    draw_strokes(page, [[(140, 40), (140, 240)]])
+    wait_rerun(page)
+    page.locator(".st-key-answer").wait_for()
+    screenshot(page, f"present-{look}-draw")
+    for name, path in (("Explore", "explore"), ("How it works", "how")):
+        page.get_by_role("link", name=name).click()
+        wait_idle(page)
+        time.sleep(0.5)
+        assert exceptions(page) == [], path
+        assert "present=1" in page.url and f"look={look}" in page.url
+        screenshot(page, f"present-{look}-{path}")
+    background = page.evaluate("getComputedStyle(document.querySelector('.stApp')).backgroundColor")
+    assert (background == "rgb(15, 23, 42)") == (look == "dark")
+    page.locator("[data-testid='stSidebar'] [data-testid='stCheckbox'] label, "
+                 "[data-testid='stSidebar'] .st-key-present label").first.click()  # presentation mode off
+    wait_rerun(page)
+    assert "present=1" not in page.url
+    assert exceptions(page) == []
