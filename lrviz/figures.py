@@ -61,43 +61,47 @@ def weight_limit(values: np.ndarray) -> float:
     return limit if limit > 0 else 1.0
 
 
-def mosaic(images: np.ndarray, columns: int) -> np.ndarray:
-    """Tile (n, 8, 8) images into one array, row by row, with NaN gaps between tiles."""
+def mosaic(images: np.ndarray, columns: int, row_gap: int = TILE_GAP) -> np.ndarray:
+    """Tile (n, 8, 8) images into one array, row by row, with NaN gaps between tiles
+    (`row_gap` blank rows between rows of tiles, room for titles)."""
     images = np.asarray(images, dtype=float).reshape(-1, *IMAGE_SHAPE)
     rows = -(-len(images) // columns)
-    step = _SIDE + TILE_GAP
-    tiled = np.full((rows * step - TILE_GAP, columns * step - TILE_GAP), np.nan)
+    down, across = _SIDE + row_gap, _SIDE + TILE_GAP
+    tiled = np.full((rows * down - row_gap, columns * across - TILE_GAP), np.nan)
     for k, image in enumerate(images):
         r, c = divmod(k, columns)
-        tiled[r * step : r * step + _SIDE, c * step : c * step + _SIDE] = image
+        tiled[r * down : r * down + _SIDE, c * across : c * across + _SIDE] = image
     return tiled
 
 
 @lru_cache(maxsize=32)
-def _tile_labels(names: tuple[str, ...], columns: int, value_name: str) -> tuple[np.ndarray, list[dict]]:
+def _tile_labels(names: tuple[str, ...], columns: int, value_name: str,
+                 row_gap: int) -> tuple[np.ndarray, list[dict]]:
     """Hover text for every cell of a mosaic, and the title annotations above each tile."""
     rows = -(-len(names) // columns)
-    step = _SIDE + TILE_GAP
-    text = np.full((rows * step - TILE_GAP, columns * step - TILE_GAP), "", dtype=object)
+    down, across = _SIDE + row_gap, _SIDE + TILE_GAP
+    text = np.full((rows * down - row_gap, columns * across - TILE_GAP), "", dtype=object)
     titles = []
     for k, name in enumerate(names):
         r, c = divmod(k, columns)
         for i in range(_SIDE):
             for j in range(_SIDE):
-                text[r * step + i, c * step + j] = f"{name}<br>row {i}, column {j}<br>{value_name}"
-        titles.append(dict(x=c * step + (_SIDE - 1) / 2, y=r * step - 0.6, text=name, showarrow=False,
+                text[r * down + i, c * across + j] = f"{name}<br>row {i}, column {j}<br>{value_name}"
+        titles.append(dict(x=c * across + (_SIDE - 1) / 2, y=r * down - 0.6, text=name, showarrow=False,
                            xref="x", yref="y", yanchor="bottom", font=dict(size=14)))
     return text, titles
 
 
 def _tiled_heatmap(images: np.ndarray, names: Sequence[str], columns: int, value_name: str,
                    **heatmap) -> tuple[go.Heatmap, list[dict]]:
-    text, titles = _tile_labels(tuple(names), columns, value_name)
+    """One heatmap of tiles; titled tiles in several rows get two blank rows between rows for the titles."""
+    row_gap = 2 if len(names) > columns and any(names) else TILE_GAP
+    text, titles = _tile_labels(tuple(names), columns, value_name, row_gap)
     if len(names) == 1:  # one tile: the cell's own coordinates say it all, and drawing is faster
         hover = dict(hovertemplate=f"row %{{y}}, column %{{x}}<br>{value_name} %{{z:.3f}}<extra></extra>")
     else:
         hover = dict(text=text, hovertemplate="%{text} %{z:.3f}<extra></extra>")
-    trace = go.Heatmap(z=mosaic(images, columns), hoverongaps=False, **hover, **heatmap)
+    trace = go.Heatmap(z=mosaic(images, columns, row_gap), hoverongaps=False, **hover, **heatmap)
     return trace, titles
 
 

@@ -148,8 +148,8 @@ def show_examples(task: Task) -> None:
     if task.all_ten:
         rows = _shared.task_examples(task.code, 1)
         images = np.concatenate([images for _, _, images in rows])
-        st.caption("One example of each digit, with how many examples there are:")
-        _shared.show(figures.digit_row(images, [f"{name} ({count})" for name, count, _ in rows]),
+        st.caption("One example of each digit, with how many examples of it there are:")
+        _shared.show(figures.digit_row(images, [f"{name}: {count}" for name, count, _ in rows], columns=5),
                      "examples_all")
         return
     for name, count, images in reversed(_shared.task_examples(task.code, 10)):

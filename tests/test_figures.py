@@ -40,11 +40,12 @@ def test_ten_weight_maps_share_one_symmetric_scale():
     assert (trace.zmin, trace.zmid, trace.zmax) == (-9.0, 0.0, 9.0)
     assert trace.colorscale[0][1] != trace.colorscale[-1][1]  # diverging
     z = np.asarray(trace.z, dtype=float)
-    assert z.shape == (2 * 8 + 1, 5 * 8 + 4)  # 2 rows x 5 maps with one blank cell between
-    np.testing.assert_array_equal(z[9:17, 18:26], coef[7].reshape(8, 8))  # digit 7: row 2, column 3
-    assert np.isnan(z[8]).all() and np.isnan(z[:, 8]).all()
+    assert z.shape == (2 * 8 + 2, 5 * 8 + 4)  # 2 rows x 5 maps; blank cells between, 2 rows for titles
+    np.testing.assert_array_equal(z[10:18, 18:26], coef[7].reshape(8, 8))  # digit 7: row 2, column 3
+    assert np.isnan(z[8:10]).all() and np.isnan(z[:, 8]).all()
     assert [a.text for a in fig.layout.annotations] == TEN
-    assert "7<br>row 0, column 5" in trace.text[9][23]
+    assert fig.layout.annotations[7].y == pytest.approx(9.4)  # in the gap above its map
+    assert "7<br>row 0, column 5" in trace.text[10][23]
 
 
 def test_a_zero_model_keeps_zero_white():

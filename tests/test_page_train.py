@@ -18,7 +18,7 @@ def test_first_visit(app):
     assert not at.exception and not at.error
     assert not at.button(key="train").disabled
     assert all(at.button(key=k).disabled for k in ("stop", "continue", "reset"))
-    assert "Press **Train**: the cost falls here" in " ".join(p.proto.text for p in at.get("progress"))
+    assert "Press **Train**: the cost falls and the weights take shape here" in " ".join(p.proto.text for p in at.get("progress"))
     assert "curve_empty" in charts(at) and "weights_empty" in charts(at)
     assert "0**: 178 examples" in texts(at) and "1**: 182 examples" in texts(at)
     assert at.select_slider(key="lr").value == 0.05 and at.number_input(key="iters").value == 1000
@@ -75,7 +75,7 @@ def test_reset_forgets_the_run(app):
     at.button(key="train").click().run()
     at.button(key="reset").click().run()
     assert at.session_state["run"] is None
-    assert "Press **Train**: the cost falls here" in " ".join(p.proto.text for p in at.get("progress"))
+    assert "Press **Train**: the cost falls and the weights take shape here" in " ".join(p.proto.text for p in at.get("progress"))
     assert "curve_empty" in charts(at) and "weights_empty" in charts(at)
 
 
@@ -120,7 +120,7 @@ def test_all_ten_digits(app):
     run = at.session_state["run"]
     assert run.model.coef_.shape == (10, 64)
     z = array(chart(at, "weights_")["data"][0]["z"])
-    assert z.shape == (17, 44)  # ten 8x8 maps, 2 rows of 5
+    assert z.shape == (18, 44)  # ten 8x8 maps, 2 rows of 5 with gaps
     assert array(chart(at, "confusion")["data"][0]["z"]).shape == (10, 10)
     assert "each map is one neuron" in texts(at)
 

@@ -140,3 +140,37 @@ def test_pacer_interval_follows_slow_drawing_unless_the_run_is_held_back():
     t.now = 10.5
     pacer.drew(1.5)
     assert pacer.interval == pytest.approx(3.0)  # twice a slow frame
+
+
+def test_replay_points_are_kept_snapshots_spread_on_a_log_scale():
+    run = Run(Settings(iterations=1000))
+    list(run.advance())
+    points = run.replay_points(count=20)
+    kept = {s.iteration for s in run.snapshots}
+    assert set(points) <= kept and points[0] == 0 and points[-1] == 1000
+    assert points[:4] == [0, 1, 2, 3]  # dense at the start, where the weights change fastest
+    gaps = np.diff(points)
+    assert gaps[-1] > 10 * gaps[1]
+    assert run.snapshot_at(points[5]).iteration == points[5]
+    with pytest.raises(ValueError, match="no snapshot at iteration 7777"):
+        run.snapshot_at(7777)
+
+
+def test_summary_and_label():
+    run = Run(Settings(iterations=20), origin="from the start of run 1")
+    assert run.summary()["iterations"] == 0 and run.summary()["test accuracy"] is None
+    list(run.advance())
+    row = run.summary()
+    assert row["iterations"] == 20 and row["status"] == "finished" and 0 <= row["test accuracy"] <= 1
+    assert row["run"] == run.label == "0 vs 1 · lr 0.05 · 20 it · L2 0 · zeros · test 0.2 · from the start of run 1"
+
+
+def test_begin_sets_the_model_up_without_training():
+    weights = (np.full((1, 64), 0.1), np.array([-0.5]))
+    run = Run(Settings(iterations=30), initial_weights=weights)
+    first = run.begin()
+    assert first.iteration == 0 and run.iteration == 0 and run.status == "stopped"
+    np.testing.assert_array_equal(run.model.coef_, weights[0])
+    np.testing.assert_array_equal(first.intercept, weights[1])
+    list(run.advance())
+    assert run.iteration == 30

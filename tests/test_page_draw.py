@@ -1,0 +1,40 @@
+"""The Draw page in AppTest, for what does not need a drawing (the browser tests draw)."""
+
+from conftest import texts
+from lrviz.data import Task
+from lrviz.runs import Run, Settings
+
+
+def _draw_page(app):
+    at = app.run()
+    return at.switch_page("pages/draw.py").run()
+
+
+def test_a_first_visitor_gets_the_ready_model_and_a_prompt(app):
+    at = _draw_page(app)
+    assert not at.exception
+    assert "the **ready model** for all ten digits" in texts(at)
+    assert any("Draw a digit on the canvas" in i.value for i in at.info)
+    assert at.button(key="clear") is not None and at.slider(key="draw_pen").value == 22
+
+
+def test_the_session_model_decides_and_can_be_swapped_for_the_ready_one(app):
+    run = Run(Settings(task=Task.parse("2vrest"), iterations=50))
+    list(run.advance())
+    app.session_state["run"] = run
+    at = _draw_page(app)
+    assert "this session's model" in texts(at) and "**2 vs rest**" in texts(at)
+    at.toggle(key="draw_use_ready").set_value(True).run()
+    assert "the **ready model**" in texts(at)
+
+
+def test_an_untrained_or_diverged_run_is_not_used(app):
+    app.session_state["run"] = Run(Settings())  # never trained
+    at = _draw_page(app)
+    assert "the **ready model**" in texts(at)
+
+
+def test_clear_counts_and_keeps_the_page_quiet(app):
+    at = _draw_page(app)
+    at.button(key="clear").click().run()
+    assert at.session_state["draw_clears"] == 1 and not at.exception
