@@ -6,7 +6,7 @@ every page shares; the pages themselves are in pages/.
 
 import streamlit as st
 
-from pages import _shared
+from pages import _memory, _shared
 
 _shared.mark_app_started()
 st.set_page_config(page_title="lrviz: a neuron that reads digits", page_icon="🧠", layout="wide")
@@ -19,7 +19,12 @@ navigation = st.navigation(
         st.Page("pages/how.py", title="How it works", icon=":material/school:", url_path="how"),
     ]
 )
+_memory.restore(_shared.SESSION_KEYS)  # after a reload: this browser's runs
+_memory.keep(_shared.SESSION_KEYS)  # (also here: a button's callback may have started a run)
 _shared.sidebar()
+with st.sidebar:
+    _memory.set_cookie()
 _shared.style()
 navigation.run()
 _shared.presentation_link()
+_memory.keep(_shared.SESSION_KEYS)

@@ -4,6 +4,7 @@ The core (this package) is plain Python on NumPy and scikit-learn; the Streamlit
 in `app.py` and `pages/` only lays out widgets around it.
 """
 
+from lrviz.canvas import canvas_to_digit
 from lrviz.model import DivergenceWarning, LogisticRegressionGD, Snapshot
 
-__all__ = ["DivergenceWarning", "LogisticRegressionGD", "Snapshot"]
+__all__ = ["DivergenceWarning", "LogisticRegressionGD", "Snapshot", "canvas_to_digit"]

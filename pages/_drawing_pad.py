@@ -3,7 +3,8 @@
 A small Streamlit component of lrviz's own (it replaced streamlit-drawable-canvas, whose
 invisible toolbar lay over the top of its canvas and swallowed strokes that started
 there). Pointer events serve mouse, pen and finger alike; `touch-action: none` keeps a
-finger from scrolling the page while it draws. When a stroke ends, the pad sends the
+finger from scrolling the page while it draws; on a narrow screen the pad shrinks to fit
+and its strokes are scaled back to the pad's pixels. When a stroke ends, the pad sends the
 drawing as a PNG, and Python reads it back as an HxWx4 RGBA array.
 """
 
@@ -64,7 +65,7 @@ export default function(component) {
   const context = canvas.getContext('2d');
   if (canvas.width !== data.size) {  // resizing wipes a canvas: start over
     canvas.width = canvas.height = data.size;
-    canvas.style.width = canvas.style.height = data.size + 'px';
+    canvas.style.width = data.size + 'px';  // narrower on a small screen (max-width), square (height auto)
     canvas.clears = undefined;
   }
   if (canvas.clears !== data.clears) {
@@ -80,8 +81,10 @@ export default function(component) {
 }
 """
 _CSS = """
-.lrviz-pad { display: inline-block; line-height: 0; border: 1px solid #9CA3AF; border-radius: 6px; overflow: hidden; }
-.lrviz-pad canvas { display: block; touch-action: none; cursor: crosshair; background: #ffffff; }
+.lrviz-pad { display: inline-block; max-width: 100%; line-height: 0; border: 1px solid #9CA3AF; border-radius: 6px;
+             overflow: hidden; }
+.lrviz-pad canvas { display: block; max-width: 100%; height: auto; touch-action: none; cursor: crosshair;
+                    background: #ffffff; }
 """
 _pad = st.components.v2.component("lrviz_drawing_pad", html="<div class='lrviz-pad'></div>", css=_CSS, js=_JS)
 

@@ -22,6 +22,8 @@ RUN_KEY = "run"
 #: Session-state keys of every run of the session (for Explore), and of how many were numbered.
 HISTORY_KEY = "runs"
 COUNT_KEY = "run_count"
+#: What a reload of the page gives back (see pages/_memory.py).
+SESSION_KEYS = (RUN_KEY, HISTORY_KEY, COUNT_KEY)
 
 
 #: The app's own style sheet, on every page: the Draw page's answer shown large.

@@ -191,3 +191,16 @@ def upright(chart: dict) -> bool:
     """Whether a drawn heatmap has row 0 at the top (its y axis runs downward)."""
     low, high = chart["yaxis"]["range"]
     return low > high
+
+
+def wait_text(page, text: str, selector: str = "body", timeout: float = 30.0) -> str:
+    """Wait until the element's text contains `text` (a page renders a moment after its script
+    has finished); return the element's text."""
+    deadline = time.monotonic() + timeout
+    while True:
+        current = page.locator(selector).first.inner_text()
+        if text in current:
+            return current
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{text!r} did not appear in {selector}: {current[-600:]!r}")
+        time.sleep(0.1)

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from browser import click, draw_strokes, exceptions, screenshot, wait_idle
+from browser import canvas_box, click, draw_strokes, exceptions, screenshot, wait_idle, wait_text
 from drawn_digits import DRAWN_DIGITS
 
 pytestmark = pytest.mark.e2e
@@ -49,7 +49,7 @@ def test_empty_canvas_asks_for_a_drawing(page, server):
     _open_draw(page, server)
     text = page.locator(PREDICTION).inner_text()
     assert "Draw a digit" in text and not re.search(r"\d", text)
-    assert "ready model" in page.inner_text("body")
+    wait_text(page, "ready model")
     assert exceptions(page) == []
     screenshot(page, "draw-empty")
 
@@ -92,8 +92,8 @@ def test_a_model_from_the_train_page_decides(page, server):
     page.wait_for_selector("text=Finished at iteration", timeout=60_000)
     page.get_by_role("link", name="Draw").click()
     wait_idle(page)
-    body = page.inner_text("body")
-    assert "this session's model" in body and "2 vs rest" in body
+    body = wait_text(page, "this session's model")
+    assert "2 vs rest" in body
     two = next(strokes for digit, strokes in DRAWN_DIGITS if digit == 2)
     draw_strokes(page, two)
     text = _prediction(page)
@@ -103,3 +103,21 @@ def test_a_model_from_the_train_page_decides(page, server):
     draw_strokes(page, [[(140, 40), (140, 240)]])
     assert "Is it a 2? No" in _prediction(page)
     assert exceptions(page) == []
+
+
+def test_a_finger_can_draw(browser, server):
+    """Touch: a finger's strokes arrive as pointer events and never scroll the page instead."""
+    context = browser.new_context(viewport={"width": 1180, "height": 820}, has_touch=True)  # a tablet, landscape
+    page = context.new_page()
+    _open_draw(page, server)
+    box = canvas_box(page)
+    touch = context.new_cdp_session(page)
+    path = [(box["x"] + box["width"] / 2, box["y"] + box["height"] * (0.15 + 0.035 * k)) for k in range(21)]
+    touch.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": path[0][0], "y": path[0][1]}]})
+    for x, y in path[1:]:
+        touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+    touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    assert _first_number(_prediction(page)) == 1
+    assert page.evaluate("window.scrollY") == 0
+    screenshot(page, "draw-touch")
+    context.close()

@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from browser import (CHROMIUM, CHROMIUM_ARGS, click, draw_strokes, exceptions, screenshot, settle, streamlit_server,
-                     wait_idle, wait_rerun)
+from browser import (click, draw_strokes, exceptions, screenshot, settle, streamlit_server, wait_idle, wait_rerun,
+                     wait_text)
 
 pytestmark = pytest.mark.e2e
 PAGES = {"train": "Train a neuron", "draw": "Draw a digit", "explore": "Explore", "how": "How it works"}
@@ -32,8 +32,8 @@ def test_the_model_survives_moving_between_pages(page, server):
         page.get_by_role("link", name=name).click()
         wait_idle(page)
         assert exceptions(page) == [], name
-    assert "Finished at iteration" in page.inner_text("body")
-    assert "This session's model: 0 vs 1, 120 iterations" in page.inner_text("[data-testid='stSidebar']")
+    wait_text(page, "Finished at iteration")
+    wait_text(page, "This session's model: 0 vs 1, 120 iterations", "[data-testid='stSidebar']")
     assert page.locator(".st-key-iters input").input_value() == "120"
 
 
@@ -85,3 +85,23 @@ def test_presentation_mode_on_every_page(page, server, look):
     wait_rerun(page)
     assert "present=1" not in page.url
     assert exceptions(page) == []
+
+
+def test_a_reload_keeps_the_runs_of_this_browser_but_a_shared_link_does_not(page, server, browser):
+    page.goto(f"{server}/?iters=90")
+    wait_idle(page)
+    click(page, "train")
+    page.wait_for_selector("text=Finished at iteration", timeout=60_000)
+    wait_idle(page)
+    page.reload()
+    wait_idle(page)
+    wait_text(page, "This session's model: 0 vs 1, 90 iterations", "[data-testid='stSidebar']")
+    wait_text(page, "Finished at iteration")
+    page.get_by_role("link", name="Explore").click()
+    wait_text(page, "run 1: 0 vs 1 · lr 0.05 · 90 it")
+    other = browser.new_context()  # another browser (no cookie) opening the same link
+    stranger = other.new_page()
+    stranger.goto(page.url)
+    wait_idle(stranger)
+    wait_text(stranger, "No runs yet")
+    other.close()

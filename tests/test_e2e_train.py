@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from browser import (button, chart_data, click, exceptions, screenshot, settle, upright, wait_idle, watch_chart,
-                     watched_lengths)
+from browser import (button, chart_data, click, exceptions, screenshot, settle, upright, wait_idle, wait_rerun,
+                     wait_text, watch_chart, watched_lengths)
 
 pytestmark = pytest.mark.e2e
 CURVE = ".st-key-learning_curve"
@@ -33,7 +33,7 @@ def test_train_and_watch_the_neuron_learn(page):
     assert heatmap["type"] == "heatmap"
     assert len(heatmap["z"]) == 8 and all(len(row) == 8 for row in heatmap["z"])
     assert upright(weights) and weights["yaxis"]["scaleanchor"] == "x"
-    body = page.inner_text("body")
+    body = wait_text(page, "Reading the weight map")
     assert "Test accuracy" in body and "Finished at iteration" in body and "Reading the weight map" in body
     assert exceptions(page) == []
     screenshot(page, "train-after")
@@ -52,7 +52,7 @@ def test_stop_keeps_the_partial_model_and_continue_goes_on(page):
     click(page, "stop")
     wait_idle(page)
     settle(page, CURVE)
-    text = page.inner_text("body")
+    text = wait_text(page, "Stopped at iteration")
     stopped_at = int(re.search(r"Stopped at iteration\s+(\d+)", text).group(1))
     assert 0 < stopped_at < 20_000
     weights = chart_data(page, WEIGHTS)["traces"][0]["z"]
@@ -63,7 +63,7 @@ def test_stop_keeps_the_partial_model_and_continue_goes_on(page):
     click(page, "stop")
     wait_idle(page)
     settle(page, CURVE)
-    again = int(re.search(r"Stopped at iteration\s+(\d+)", page.inner_text("body")).group(1))
+    again = int(re.search(r"Stopped at iteration\s+(\d+)", wait_text(page, "Stopped at iteration")).group(1))
     assert stopped_at < again < 20_000
     assert exceptions(page) == []
 
@@ -80,8 +80,8 @@ def test_an_impossible_task_disables_train(page):
     right.locator("input").click()
     page.get_by_role("option", name="3", exact=True).click()  # 3 on both sides
     page.keyboard.press("Escape")
-    wait_idle(page)
-    assert "Digit 3 cannot be on both sides" in page.inner_text("body")
+    wait_rerun(page)
+    wait_text(page, "Digit 3 cannot be on both sides")
     assert button(page, "train").is_disabled()
     assert exceptions(page) == []
     screenshot(page, "train-impossible-task")

@@ -1,0 +1,97 @@
+"""What a browser keeps across a reload: its runs, in the server's memory, under a cookie.
+
+Reloading a Streamlit page starts a new session, which would lose the trained model and
+every run. So each browser gets a random session cookie, and the server keeps the runs
+of the latest sessions under it; a new session with that cookie gets copies of them back.
+(A link never carries the cookie: a shared link shares settings, not runs.)
+"""
+
+from __future__ import annotations
+
+import copy
+import secrets
+import threading
+from collections import OrderedDict
+
+import streamlit as st
+
+COOKIE = "lrviz_session"
+TOKEN_KEY = "_lrviz_token"
+RESTORED_KEY = "_lrviz_restored"
+#: Browsers whose runs the server keeps; the least recently seen are forgotten first.
+MAX_BROWSERS = 200
+
+_SET_COOKIE = """
+export default function(component) {
+  const { data } = component;
+  document.cookie = `${data.name}=${data.token}; path=/; max-age=${data.seconds}; SameSite=Lax`;
+}
+"""
+_cookie_setter = st.components.v2.component("lrviz_session_cookie", js=_SET_COOKIE)
+
+
+class RunStore:
+    """A bounded, thread-safe map from browser token to that browser's session values."""
+
+    def __init__(self, capacity: int = MAX_BROWSERS) -> None:
+        self._entries: OrderedDict[str, dict] = OrderedDict()
+        self._capacity = capacity
+        self._lock = threading.Lock()
+
+    def put(self, token: str, values: dict) -> None:
+        with self._lock:
+            self._entries[token] = values
+            self._entries.move_to_end(token)
+            while len(self._entries) > self._capacity:
+                self._entries.popitem(last=False)
+
+    def get(self, token: str) -> dict | None:
+        with self._lock:
+            values = self._entries.get(token)
+            if values is not None:
+                self._entries.move_to_end(token)
+            return values
+
+
+@st.cache_resource
+def _store() -> RunStore:
+    return RunStore()
+
+
+def _token() -> str:
+    """This browser's token: from its cookie, or a new one that the page then sets."""
+    if TOKEN_KEY not in st.session_state:
+        cookie = st.context.cookies.get(COOKIE, "")
+        st.session_state[TOKEN_KEY] = cookie if cookie.isalnum() and len(cookie) == 32 else secrets.token_hex(16)
+    return st.session_state[TOKEN_KEY]
+
+
+def restore(keys: tuple[str, ...]) -> None:
+    """At the start of a session: copies of this browser's kept values (runs share their data split)."""
+    if st.session_state.get(RESTORED_KEY):
+        return
+    st.session_state[RESTORED_KEY] = True
+    kept = _store().get(_token())
+    if kept:
+        wanted = {key: value for key, value in kept.items() if key in keys and key not in st.session_state}
+        shared = {id(run.data): run.data for run in _runs(kept)}  # splits are read-only and shared
+        st.session_state.update(copy.deepcopy(wanted, shared))  # one copy: the current run stays in the history
+
+
+def set_cookie() -> None:
+    """Give the browser its session cookie if it does not have it yet (an invisible element)."""
+    token = _token()
+    if st.context.cookies.get(COOKIE) != token:
+        _cookie_setter(data={"name": COOKIE, "token": token, "seconds": 7 * 24 * 3600}, key="session_cookie")
+
+
+def keep(keys: tuple[str, ...]) -> None:
+    """At the end of every run: remember this session's values for the next session of this browser."""
+    _store().put(_token(), {key: st.session_state[key] for key in keys if key in st.session_state})
+
+
+def _runs(values: dict) -> list:
+    runs = list(values.get("runs") or [])
+    if values.get("run") is not None:
+        runs.append(values["run"])
+    return runs
