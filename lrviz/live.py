@@ -15,6 +15,10 @@ from collections.abc import Callable
 
 #: A long run's frames come at least this share of the elapsed time apart.
 ELAPSED_SHARE = 0.2
+#: The shortest time a run is spread over, so that a browser shows it in ten frames or more.
+MIN_DURATION = 2.0
+#: The shortest time between two frames.
+MIN_INTERVAL = 0.15
 
 
 class FramePacer:
@@ -31,14 +35,15 @@ class FramePacer:
         start: int,
         target: int,
         *,
-        min_duration: float = 2.0,
-        min_interval: float = 0.15,
+        min_duration: float | None = None,
+        min_interval: float | None = None,
         clock: Callable[[], float] = time.perf_counter,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.start, self.target = start, max(target, start + 1)
-        self.min_duration, self.min_interval = min_duration, min_interval
-        self.interval = min_interval
+        self.min_duration = MIN_DURATION if min_duration is None else min_duration
+        self.min_interval = MIN_INTERVAL if min_interval is None else min_interval
+        self.interval = self.min_interval
         self._clock, self._sleep = clock, sleep
         self._started = self._last_frame = clock()
         self._held_back = False

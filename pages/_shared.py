@@ -6,6 +6,8 @@ computed by the `lrviz` core.
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 from threadpoolctl import threadpool_limits
 
@@ -150,7 +152,7 @@ def show(figure, key: str, slot=None, *, toolbar: bool = False) -> None:
 
 
 def history() -> list[Run]:
-    """Every run of this session that trained (finished, stopped, diverged or loaded), oldest first."""
+    """Every run of this session (started on the Train page, or loaded from a file), oldest first."""
     return st.session_state.setdefault(HISTORY_KEY, [])
 
 
@@ -180,13 +182,23 @@ def trained_run() -> Run | None:
     return run if usable and (run.iteration > 0 or run.origin) else None
 
 
-@st.cache_resource(show_spinner="Training the ready ten-digit model (once)…")
 def ready_run() -> Run:
-    """A ten-digit model trained once per server and shared: what a first-time visitor draws for."""
-    run = Run(ready_settings())
-    for _ in run.advance():
-        pass
-    return run
+    """A ten-digit model trained once per server and shared: what a first-time visitor draws for.
+
+    Training starts in the background when the server first loads the app (see the end of
+    this module), so it is ready before anyone reaches the Draw page.
+    """
+    with _ready_lock:
+        if not _ready:
+            run = Run(ready_settings())
+            for _ in run.advance():
+                pass
+            _ready.append(run)
+        return _ready[0]
+
+
+_ready: list[Run] = []
+_ready_lock = threading.Lock()
 
 
 def active_run() -> tuple[Run, bool]:
@@ -208,3 +220,6 @@ def sidebar() -> None:
             last = run.last
             st.caption(f"This session's model: **{run.settings.task.name}**, {last.iteration} iterations, "
                        f"test accuracy {last.test_accuracy:.1%} ({run.status}).")
+
+
+threading.Thread(target=ready_run, name="lrviz-ready-model", daemon=True).start()

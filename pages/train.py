@@ -193,9 +193,11 @@ def start(settings: Settings, initial: Run | None) -> None:
     if initial is not None:
         first = initial.snapshots[0]
         weights, origin = (first.coef, first.intercept), f"from the start of {_shared.run_name(initial)}"
-    st.session_state[_shared.RUN_KEY] = Run(settings, _shared.task_data(settings.task.code, settings.test_size),
-                                            initial_weights=weights, origin=origin)
+    run = Run(settings, _shared.task_data(settings.task.code, settings.test_size), initial_weights=weights,
+              origin=origin)
+    st.session_state[_shared.RUN_KEY] = run
     st.session_state[TRAINING] = True
+    _shared.remember(run)  # now: a run that is stopped, or left for another page, is kept too
     st.session_state.pop(LINK_IGNORED, None)
 
 
@@ -268,7 +270,6 @@ def train_live(run: Run, slots: dict, log_y: bool) -> None:
                 draw(run, slots, log_y, live=not final)
                 pacer.drew(time.perf_counter() - began)
     st.session_state[TRAINING] = False
-    _shared.remember(run)
 
 
 def results(run: Run) -> None:

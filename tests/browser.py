@@ -175,7 +175,7 @@ def canvas_box(page) -> dict:
     raise AssertionError(f"the canvas keeps moving: {box}")
 
 
-def draw_strokes(page, strokes, steps: int = 6) -> None:
+def draw_strokes(page, strokes, steps: int = 4) -> None:
     """Drag the mouse along each polyline (canvas pixel coordinates), as a person draws."""
     box = canvas_box(page)
     for stroke in strokes:

@@ -51,8 +51,15 @@ def page(browser, server):
 
 
 @pytest.fixture
-def app() -> AppTest:
-    """The whole app (navigation, sidebar, default page) in AppTest, not yet run."""
+def app(monkeypatch) -> AppTest:
+    """The whole app (navigation, sidebar, default page) in AppTest, not yet run.
+
+    No browser watches an AppTest run, so a short run is not spread over the seconds a
+    browser needs to show it (lrviz.live.MIN_DURATION); the browser tests keep that.
+    """
+    from lrviz import live
+
+    monkeypatch.setattr(live, "MIN_DURATION", 0.0)
     return AppTest.from_file(APP, default_timeout=60)
 
 

@@ -28,7 +28,7 @@ def _prediction(page, timeout: float = 20.0) -> str:
         now = page.locator(PREDICTION).inner_text()
         if now != text:
             text, since = now, time.monotonic()
-        elif time.monotonic() - since > 0.6 and re.search(r"\d", text) and "probability" in text:
+        elif time.monotonic() - since > 0.4 and re.search(r"\d", text) and "probability" in text:
             return text
         time.sleep(0.1)
     raise AssertionError(f"no settled prediction; container says: {page.locator(PREDICTION).inner_text()!r}")
@@ -58,7 +58,7 @@ def test_drawn_digits_are_read_by_the_ready_model(page, server, record_property)
     _open_draw(page, server)
     right, answers = 0, []
     for i, (digit, strokes) in enumerate(DRAWN_DIGITS):
-        draw_strokes(page, strokes)
+        draw_strokes(page, strokes, steps=2)
         text = _prediction(page)
         said = _first_number(text)
         answers.append(f"{digit}->{said}")
