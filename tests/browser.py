@@ -68,6 +68,22 @@ def wait_idle(page, timeout: float = 60_000) -> None:
     page.wait_for_function(IDLE, timeout=timeout)
 
 
+def wait_url(page, fragment: str, timeout: float = 30_000) -> None:
+    """Wait until the address contains `fragment`: the Train page writes every setting into
+    the URL once its rerun has taken the new value."""
+    page.wait_for_function("(fragment) => window.location.href.includes(fragment)", arg=fragment,
+                           timeout=timeout)
+
+
+def set_iterations(page, n: int) -> None:
+    """Type a number of iterations on the Train page and wait until the page has taken it."""
+    iterations = page.locator(".st-key-iters input")
+    iterations.fill(str(n))
+    iterations.press("Enter")
+    wait_url(page, f"iters={n}")
+    wait_idle(page)
+
+
 def wait_rerun(page, timeout: float = 60_000) -> None:
     """After an interaction: wait for the rerun it causes to start (briefly), then to finish."""
     try:

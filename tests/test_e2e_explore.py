@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from browser import chart_data, click, exceptions, screenshot, settle, wait_idle, wait_rerun, wait_text
+from browser import chart_data, click, exceptions, screenshot, settle, wait_idle, wait_rerun, wait_text, wait_url
 
 pytestmark = pytest.mark.e2e
 CURVE = ".st-key-learning_curve"
@@ -55,8 +55,8 @@ def test_compare_two_runs_and_replay_one(page, server):
     lr = page.locator(".st-key-lr input[type='range']")
     lr.focus()
     lr.press("ArrowRight")  # 0.5 -> 1
-    wait_rerun(page)
-    assert re.search(r"[?&]lr=1(&|$)", page.url)
+    wait_url(page, "lr=1&")
+    wait_idle(page)
     _train_and_wait(page)
     page.get_by_role("link", name="Explore").click()
     wait_idle(page)

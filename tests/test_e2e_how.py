@@ -3,7 +3,7 @@
 import pytest
 from threadpoolctl import threadpool_limits
 
-from browser import chart_data, click, exceptions, screenshot, settle, wait_idle
+from browser import chart_data, click, exceptions, screenshot, set_iterations, settle, wait_idle
 from lrviz import backprop
 from lrviz.lesson_figures import format_number as num
 from lrviz.neuron import sigmoid
@@ -115,10 +115,7 @@ def test_a_link_to_an_example(page, server, ready):
 
 
 def test_the_session_model_after_training(page, server):
-    iterations = page.locator(".st-key-iters input")  # the Train page: 0 vs 1 by default
-    iterations.fill("200")
-    iterations.press("Enter")
-    wait_idle(page)
+    set_iterations(page, 200)  # the Train page: 0 vs 1 by default
     click(page, "train")
     settle(page, ".st-key-learning_curve")
     page.locator("[data-testid='stSidebarNav'] a", has_text="How it works").click()

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from browser import (button, chart_data, click, exceptions, screenshot, settle, upright, wait_idle, wait_rerun,
-                     wait_text, watch_chart, watched_lengths)
+                     wait_text, wait_url, watch_chart, watched_lengths, set_iterations)
 
 pytestmark = pytest.mark.e2e
 CURVE = ".st-key-learning_curve"
@@ -41,11 +41,9 @@ def test_train_and_watch_the_neuron_learn(page):
 
 def test_stop_keeps_the_partial_model_and_continue_goes_on(page):
     page.get_by_text("all ten", exact=True).click()
+    wait_url(page, "task=all")
     wait_idle(page)
-    iterations = page.locator(".st-key-iters input")
-    iterations.fill("20000")
-    iterations.press("Enter")
-    wait_idle(page)
+    set_iterations(page, 20_000)
     click(page, "train")
     page.wait_for_selector(f"{WEIGHTS} .js-plotly-plot")
     time.sleep(1.5)
