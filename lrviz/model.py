@@ -8,6 +8,7 @@ caller watch the same training loop that `fit` runs.
 
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
 from collections.abc import Collection, Iterator
@@ -133,30 +134,39 @@ class LogisticRegressionGD(ClassifierMixin, BaseEstimator):
         Callers that drive this loop themselves are best served by one BLAS thread
         (see `fit`); the app sets that once for its whole process.
         """
-        self._validate_hyperparameters()
-        n_iter = self.max_iter if n_iter is None else n_iter
-        check_scalar(n_iter, "n_iter", numbers.Integral, min_val=1)
-        if snapshot_every is not None:
-            check_scalar(snapshot_every, "snapshot_every", numbers.Integral, min_val=1)
-        if resume:
-            check_is_fitted(self)
-            X, y = validate_data(self, X, y, reset=False, dtype=np.float64)
-            y_index = self._encode(y, "y")
-            W, b = self._weights()
-            start, history = self.n_iter_, self.cost_history_
-        else:
-            X, y = validate_data(self, X, y, dtype=np.float64)
-            check_classification_targets(y)
-            self.classes_ = np.unique(y)
-            if len(self.classes_) < 2:
-                raise ValueError(
-                    f"y holds only one class ({self.classes_.tolist()[0]!r}); logistic regression needs "
-                    "examples of at least two classes to learn to tell them apart."
-                )
-            y_index = np.searchsorted(self.classes_, y)
-            W, b = self._initial_weights(X.shape[1], coef_init, intercept_init)
-            start, history = 0, np.empty(0)
-        evaluation = None if eval_set is None else self._validate_eval_set(eval_set)
+        learned_before = self._learned_state()
+        try:
+            self._validate_hyperparameters()
+            n_iter = self.max_iter if n_iter is None else n_iter
+            check_scalar(n_iter, "n_iter", numbers.Integral, min_val=1)
+            if snapshot_every is not None:
+                check_scalar(snapshot_every, "snapshot_every", numbers.Integral, min_val=1)
+            if resume:
+                check_is_fitted(self)
+                X, y = validate_data(self, X, y, reset=False, dtype=np.float64)
+                y_index = self._encode(y, "y")
+                W, b = self._weights()
+                start, history = self.n_iter_, self.cost_history_
+            else:
+                X, y = validate_data(self, X, y, dtype=np.float64)
+                check_classification_targets(y)
+                self.classes_ = np.unique(y)
+                if len(self.classes_) < 2:
+                    raise ValueError(
+                        f"y holds only one class ({self.classes_.tolist()[0]!r}); logistic regression needs "
+                        "examples of at least two classes to learn to tell them apart."
+                    )
+                y_index = np.searchsorted(self.classes_, y)
+                W, b = self._initial_weights(X.shape[1], coef_init, intercept_init)
+                start, history = 0, np.empty(0)
+            evaluation = None if eval_set is None else self._validate_eval_set(eval_set)
+        except Exception:  # a call with bad input leaves an already fitted model as it was
+            for name in self._learned_state():
+                delattr(self, name)
+            vars(self).update(learned_before)
+            raise
+        if not resume:  # until the first snapshot, the model is at its initial weights
+            self.coef_, self.intercept_, self.n_iter_, self.cost_history_ = W.copy(), b.copy(), 0, np.empty(0)
         cost_history = np.empty(start + n_iter)
         cost_history[:start] = history
         pause_at = set(snapshot_at)
@@ -188,7 +198,7 @@ class LogisticRegressionGD(ClassifierMixin, BaseEstimator):
             self.cost_history_ = history.copy() if final else history
             if pause.stop_reason == "diverged":
                 self.diverged_ = True
-                self._warn_divergence(cost_history[: pause.iteration + 1])
+                self._warn_divergence(cost_history[0], pause.blow_up_cost)
             test_cost = test_accuracy = None
             if evaluation is not None:
                 test_cost, test_accuracy = self._evaluate(*evaluation)
@@ -238,8 +248,15 @@ class LogisticRegressionGD(ClassifierMixin, BaseEstimator):
         check_scalar(self.max_iter, "max_iter", numbers.Integral, min_val=1)
         check_scalar(self.tol, "tol", numbers.Real, min_val=0.0, max_val=np.inf, include_boundaries="left")
         check_scalar(self.l2, "l2", numbers.Real, min_val=0.0, max_val=np.inf, include_boundaries="left")
+        for name in ("learning_rate", "tol", "l2"):  # NaN passes every comparison above
+            if math.isnan(getattr(self, name)):
+                raise ValueError(f"{name} is NaN; it must be a number.")
         if not (isinstance(self.init, str) and self.init in INITS):
             raise ValueError(f"init must be one of {INITS}; got {self.init!r}.")
+
+    def _learned_state(self) -> dict:
+        """The attributes that fitting sets (trailing underscore), by name."""
+        return {name: value for name, value in vars(self).items() if name.endswith("_") and not name.startswith("_")}
 
     def _n_neurons(self) -> int:
         return 1 if len(self.classes_) == 2 else len(self.classes_)
@@ -303,9 +320,9 @@ class LogisticRegressionGD(ClassifierMixin, BaseEstimator):
         penalty = 0.5 * float(self.l2) * float(np.vdot(self.coef_, self.coef_))
         return data_cost + penalty, float(accuracy)
 
-    def _warn_divergence(self, costs: np.ndarray) -> None:
+    def _warn_divergence(self, first_cost: float, blow_up_cost: float) -> None:
         warnings.warn(
-            f"Training diverged: the cost blew up from {costs[0]:.4g} to {costs.max():.4g}, so it "
+            f"Training diverged: the cost blew up from {first_cost:.4g} to {blow_up_cost:.4g}, so it "
             f"stopped at iteration {self.n_iter_} and kept the last finite weights. The learning "
             f"rate {self.learning_rate:g} is too large"
             + (f" for l2={self.l2:g}" if self.l2 else "")

@@ -45,6 +45,7 @@ class Pause:
     W: np.ndarray
     b: np.ndarray
     stop_reason: str | None = None
+    blow_up_cost: float | None = None  # when diverged: the cost that ended training (may be inf or nan)
 
 
 def gradient_descent(
@@ -69,42 +70,57 @@ def gradient_descent(
     first cost) that has risen `RISING_ITERATIONS_TO_DIVERGE` times in a row, or a
     cost that is no longer finite, in which case W and b go back one update to the
     last weights whose cost was finite.
+
+    Overflow in the arithmetic of a blow-up is expected and handled, so NumPy's
+    overflow and invalid-value warnings are silenced while the loop computes, and only
+    then: never while it is paused, where the caller's own code runs.
     """
+    steps = _descend(objective, W, b, learning_rate, n_iter, tol, start, pause_at, cost_history, initial_cost)
+    while True:
+        with np.errstate(over="ignore", invalid="ignore"):
+            pause = next(steps, None)
+        if pause is None:
+            return
+        yield pause
+
+
+def _descend(objective, W, b, learning_rate, n_iter, tol, start, pause_at, cost_history, initial_cost):
+    """The loop of `gradient_descent`, without its handling of NumPy's error state."""
     end = start + n_iter
     previous = math.inf
     rising = 0
     previous_W, previous_b = W.copy(), b.copy()
-    with np.errstate(over="ignore", invalid="ignore"):
-        for i in range(start, end + 1):
+    for i in range(start, end + 1):
+        cost = objective.forward(W, b)
+        if not math.isfinite(cost):
+            if i == start:
+                raise ValueError(
+                    f"The cost is {cost} at the starting weights: the inputs are too large "
+                    "for these weights. Scale the features (e.g. pixels / 16)."
+                )
+            blow_up_cost = cost
+            W[...], b[...] = previous_W, previous_b
             cost = objective.forward(W, b)
-            if not math.isfinite(cost):
-                if i == start:
-                    raise ValueError(
-                        f"The cost is {cost} at the starting weights: the inputs are too large "
-                        "for these weights. Scale the features (e.g. pixels / 16)."
-                    )
-                W[...], b[...] = previous_W, previous_b
-                cost = objective.forward(W, b)
-                yield Pause(i - 1, cost, objective.accuracy(), W, b, "diverged")
-                return
-            if i < end and cost_history is not None:
-                cost_history[i] = cost
-            if initial_cost is None:
-                initial_cost = cost
-            rising = rising + 1 if cost > previous and cost > initial_cost else 0
-            if rising >= RISING_ITERATIONS_TO_DIVERGE:
-                yield Pause(i, cost, objective.accuracy(), W, b, "diverged")
-                return
-            if i == end or (i > start and abs(previous - cost) < tol):
-                yield Pause(i, cost, objective.accuracy(), W, b, "max_iter" if i == end else "tol")
-                return
-            if i == start or i in pause_at:
-                yield Pause(i, cost, objective.accuracy(), W, b)
-            previous = cost
-            np.copyto(previous_W, W)
-            np.copyto(previous_b, b)
-            dW, db = objective.backward(W)
-            dW *= learning_rate
-            db *= learning_rate
-            W -= dW
-            b -= db
+            yield Pause(i - 1, cost, objective.accuracy(), W, b, "diverged", blow_up_cost)
+            return
+        if i < end and cost_history is not None:
+            cost_history[i] = cost
+        if initial_cost is None:
+            initial_cost = cost
+        rising = rising + 1 if cost > previous and cost > initial_cost else 0
+        if rising >= RISING_ITERATIONS_TO_DIVERGE:
+            yield Pause(i, cost, objective.accuracy(), W, b, "diverged", cost)
+            return
+        if i == end or (i > start and abs(previous - cost) < tol):
+            yield Pause(i, cost, objective.accuracy(), W, b, "max_iter" if i == end else "tol")
+            return
+        if i == start or i in pause_at:
+            yield Pause(i, cost, objective.accuracy(), W, b)
+        previous = cost
+        np.copyto(previous_W, W)
+        np.copyto(previous_b, b)
+        dW, db = objective.backward(W)
+        dW *= learning_rate
+        db *= learning_rate
+        W -= dW
+        b -= db

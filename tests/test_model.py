@@ -279,6 +279,9 @@ class TestBadInput:
             ({"max_iter": 0}, "max_iter == 0, must be >= 1"),
             ({"l2": -1.0}, "l2 == -1.0, must be >= 0"),
             ({"tol": -1e-3}, "tol == -0.001, must be >= 0"),
+            ({"learning_rate": np.nan}, "learning_rate is NaN"),
+            ({"l2": float("nan")}, "l2 is NaN"),
+            ({"tol": np.nan}, "tol is NaN"),
             ({"init": "ones"}, r"init must be one of \('zeros', 'random'\); got 'ones'"),
         ],
     )
@@ -294,3 +297,38 @@ class TestBadInput:
         """`train` validates when called, not at the first snapshot."""
         with pytest.raises(ValueError):
             LogisticRegressionGD(learning_rate=-1).train(self.X, self.y)
+
+
+class TestStateBetweenCalls:
+    X = load_digits_dataset().X
+    y = load_digits_dataset().y == 2
+
+    def test_numpy_error_state_is_the_callers_while_training_pauses(self):
+        """Overflow is silenced inside the loop only: the caller's code between snapshots
+        (and after an abandoned run) sees NumPy's usual warnings."""
+        before = np.geterr()
+        for snapshot in LogisticRegressionGD(max_iter=100).train(self.X, self.y, snapshot_every=10):
+            assert np.geterr() == before
+            if snapshot.iteration == 50:
+                break
+        assert np.geterr() == before
+
+    def test_a_call_with_bad_input_leaves_a_fitted_model_as_it_was(self):
+        model = LogisticRegressionGD(max_iter=20).fit(self.X, self.y)
+        coef, classes = model.coef_.copy(), model.classes_.copy()
+        with pytest.raises(ValueError, match="coef_init must have shape"):
+            model.fit(self.X[:, :10], np.arange(len(self.y)) % 3, coef_init=np.zeros((1, 10)))
+        assert model.n_features_in_ == 64
+        np.testing.assert_array_equal(model.coef_, coef)
+        np.testing.assert_array_equal(model.classes_, classes)
+        assert model.score(self.X, self.y) > 0.8
+
+    def test_a_run_not_yet_iterated_is_a_model_at_its_initial_weights(self):
+        model = LogisticRegressionGD(max_iter=20).fit(self.X[:, :10], self.y)
+        model.train(self.X, np.arange(len(self.y)) % 3)
+        assert model.coef_.shape == (3, 64) and not model.coef_.any() and model.n_iter_ == 0
+        np.testing.assert_array_equal(model.predict_proba(self.X[:2]), np.full((2, 3), 1 / 3))
+
+    def test_a_first_step_that_overflows_says_so(self):
+        with pytest.warns(DivergenceWarning, match=r"blew up from 0.6931 to (inf|nan)"):
+            LogisticRegressionGD(learning_rate=1e300, l2=1.0, max_iter=50).fit(self.X, self.y)
