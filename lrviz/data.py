@@ -26,6 +26,8 @@ IMAGE_SHAPE = (8, 8)
 PIXEL_MAX = 16.0
 DEFAULT_TEST_SIZE = 0.2
 DEFAULT_SPLIT_SEED = 42
+#: How to say what a task code looks like, in messages.
+TASK_CODE_EXAMPLES = "e.g. 0v1, 38v5, 2vrest or all"
 
 
 @dataclass(frozen=True)

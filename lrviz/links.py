@@ -12,7 +12,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-from lrviz.data import Task
+from lrviz.data import TASK_CODE_EXAMPLES, Task
+from lrviz.model import INITS
 from lrviz.runs import Settings
 
 #: Query parameter -> Settings field.
@@ -20,8 +21,8 @@ PARAMETERS = {"task": "task", "lr": "learning_rate", "iters": "iterations", "l2"
               "seed": "seed", "test": "test_size"}
 #: Longer values are never valid; they are rejected before any parsing.
 MAX_VALUE_LENGTH = 40
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?")
-_WHOLE = re.compile(r"\d+")
+_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?")
+_WHOLE = re.compile(r"[0-9]+")  # ASCII digits only: no "١" or "１"
 
 
 @dataclass(frozen=True)
@@ -39,13 +40,18 @@ def settings_to_query(settings: Settings) -> dict[str, str]:
     """The query parameters that restore `settings`, in a stable order."""
     return {
         "task": settings.task.code,
-        "lr": f"{settings.learning_rate:g}",
+        "lr": _number(settings.learning_rate),
         "iters": str(settings.iterations),
-        "l2": f"{settings.l2:g}",
+        "l2": _number(settings.l2),
         "init": settings.init,
         "seed": str(settings.seed),
-        "test": f"{settings.test_size:g}",
+        "test": _number(settings.test_size),
     }
+
+
+def _number(value: float) -> str:
+    """Short, yet exact enough that the link gives back the value: 0.05, 1, 0.0012345678."""
+    return f"{value:.15g}"
 
 
 def settings_from_query(query: Mapping[str, str | list[str]],
@@ -62,9 +68,10 @@ def settings_from_query(query: Mapping[str, str | list[str]],
         if parameter not in query:
             continue
         raw = query[parameter]
-        text = raw[-1] if isinstance(raw, (list, tuple)) else raw
+        if isinstance(raw, (list, tuple)):  # a parameter given twice: the last one counts
+            raw = raw[-1] if raw else ""
         try:
-            value = _parse(field, str(text))
+            value = _parse(field, str(raw))
             values[field] = value
             Settings(**values)  # the value must also fit with the others (ranges, task)
         except ValueError as error:
@@ -80,8 +87,8 @@ def _parse(field: str, text: str):
     if field == "task":
         return Task.parse(text)
     if field == "init":
-        if text not in ("zeros", "random"):
-            raise ValueError("must be 'zeros' or 'random'")
+        if text not in INITS:
+            raise ValueError(f"must be {' or '.join(map(repr, INITS))}")
         return text
     if field in ("iterations", "seed"):
         if not _WHOLE.fullmatch(text):
@@ -96,5 +103,5 @@ def _reason(error: ValueError) -> str:
     """The error's explanation without the text that arrived (the core's messages end in "got …")."""
     message = str(error)
     if "is not a task code" in message:  # that message starts with the code itself
-        return "not a task; expected e.g. 0v1, 38v5, 2vrest or all"
+        return f"not a task; expected {TASK_CODE_EXAMPLES}"
     return re.sub(r"\s*;?\s*got .*$", "", message, flags=re.DOTALL).rstrip(". ")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lrviz.data import IMAGE_SHAPE, Task
+from lrviz.data import IMAGE_SHAPE, TASK_CODE_EXAMPLES, Task
 from lrviz.runs import Run, Settings
 
 FORMAT = "lrviz-model"
@@ -23,6 +23,8 @@ VERSION = 1
 #: A ten-digit model is about 15 KB; anything far larger is not one of ours.
 MAX_BYTES = 200_000
 N_FEATURES = IMAGE_SHAPE[0] * IMAGE_SHAPE[1]
+#: Trained weights on pixels in [0, 1] stay far below this; larger ones would overflow the cost.
+MAX_WEIGHT = 1e6
 
 
 @dataclass(frozen=True)
@@ -61,18 +63,20 @@ def model_to_json(run: Run) -> str:
 
 def model_from_json(content: str | bytes) -> SavedModel:
     """Read and check a model file; ValueError says what is wrong with it."""
-    if len(content) > MAX_BYTES:
-        raise ValueError(f"The file is {len(content) / 1000:.0f} KB; an lrviz model file is at most "
-                         f"{MAX_BYTES / 1000:.0f} KB. Is it the right file?")
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if len(data) > MAX_BYTES:
+        raise ValueError(f"The file has {len(data):,} bytes; an lrviz model file has at most {MAX_BYTES:,}. "
+                         "Is it the right file?")
     try:
-        text = content.decode("utf-8") if isinstance(content, bytes) else content
-        document = json.loads(text, parse_constant=_reject_constant)
+        document = json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
     except ValueError as error:  # also UnicodeDecodeError, JSONDecodeError and NaN or Infinity
         raise ValueError(f"The file is not valid JSON ({_short(error)}); an lrviz model file is JSON.") from None
+    except RecursionError:  # lists nested thousands deep
+        raise ValueError("The file nests lists far too deep; it is not an lrviz model file.") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f"This is not an lrviz model file: it has no \"format\": \"{FORMAT}\".")
     version = document.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version < 1000:
         raise ValueError("The model file has no valid \"version\".")
     if version > VERSION:
         raise ValueError(f"The model file has format version {version}, made by a newer lrviz; "
@@ -116,7 +120,7 @@ def _task(code: str) -> Task:
     try:
         return Task.parse(code)
     except ValueError:
-        raise ValueError("not a task; expected e.g. 0v1, 38v5, 2vrest or all") from None
+        raise ValueError(f"not a task; expected {TASK_CODE_EXAMPLES}") from None
 
 
 def _short(error: Exception) -> str:
@@ -133,14 +137,22 @@ def _field(document: dict, name: str, kind: type, read):
         raise ValueError(f"The model file's \"{name}\" is invalid: {error}") from None
 
 
+def _finite(number: int | float) -> bool:
+    try:
+        return math.isfinite(number)
+    except OverflowError:  # an int beyond the range of floats
+        return False
+
+
 def _numbers(value, shape: tuple[int, ...], name: str) -> np.ndarray:
     """A nested list of finite numbers with exactly this shape."""
     def valid(item, depth):
         if depth == len(shape):
-            return isinstance(item, (int, float)) and not isinstance(item, bool) and math.isfinite(item)
+            return isinstance(item, (int, float)) and not isinstance(item, bool) and _finite(item) \
+                and abs(item) <= MAX_WEIGHT
         return isinstance(item, list) and len(item) == shape[depth] and all(valid(i, depth + 1) for i in item)
 
     if not valid(value, 0):
-        raise ValueError(f"The model file's \"{name}\" must be {' x '.join(map(str, shape))} finite numbers "
-                         "for its task.")
+        raise ValueError(f"The model file's \"{name}\" must be {' x '.join(map(str, shape))} numbers "
+                         f"for its task, each finite and at most {MAX_WEIGHT:g} in size.")
     return np.array(value, dtype=float)

@@ -95,8 +95,8 @@ def _descend(objective, W, b, learning_rate, n_iter, tol, start, pause_at, cost_
         if not math.isfinite(cost):
             if i == start:
                 raise ValueError(
-                    f"The cost is {cost} at the starting weights: the inputs are too large "
-                    "for these weights. Scale the features (e.g. pixels / 16)."
+                    f"The cost is {cost} at the starting weights: the inputs or the weights are too "
+                    "large. Scale the features (e.g. pixels / 16) or start from smaller weights."
                 )
             blow_up_cost = cost
             W[...], b[...] = previous_W, previous_b

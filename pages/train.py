@@ -12,6 +12,7 @@ from lrviz import DivergenceWarning, figures
 from lrviz.data import Task
 from lrviz.links import settings_from_query, settings_to_query
 from lrviz.live import FramePacer
+from lrviz.model import INITS
 from lrviz.model_file import model_from_json, model_to_json, run_from_saved
 from lrviz.runs import ITERATIONS_RANGE, L2_RANGE, LEARNING_RATE_RANGE, SEED_RANGE, Run, Settings
 from pages import _shared
@@ -112,7 +113,7 @@ def hyperparameters(task: Task, show: bool = True) -> tuple[Settings | None, str
     l2 = c.number_input("L2 strength", min_value=L2_RANGE[0], max_value=L2_RANGE[1], step=0.001, format="%g",
                         key="l2", persist_state="session",
                         help="Penalty l2/2·‖w‖² on large weights: smoother weight maps, less overfitting.")
-    init = d.radio("Initial weights", ["zeros", "random"], key="init", persist_state="session", horizontal=True,
+    init = d.radio("Initial weights", list(INITS), key="init", persist_state="session", horizontal=True,
                    help="zeros: the tutorial's start. random: small random weights from a seed.")
     e, f = st.columns(2)
     seed = e.number_input("Seed", min_value=SEED_RANGE[0], max_value=SEED_RANGE[1], step=1, key="seed",

@@ -29,6 +29,13 @@ def test_unknown_parameters_are_left_alone():
 def test_lists_take_the_last_value():
     settings, _ = settings_from_query({"lr": ["0.1", "0.2"]})
     assert settings.learning_rate == 0.2
+    settings, ignored = settings_from_query({"lr": []})
+    assert settings.learning_rate == Settings().learning_rate and [i.parameter for i in ignored] == ["lr"]
+
+
+def test_a_link_gives_back_an_l2_typed_to_many_digits():
+    settings = Settings(l2=0.0012345678, learning_rate=0.05)
+    assert settings_from_query(settings_to_query(settings)) == (settings, [])
 
 
 HOSTILE = [
@@ -43,6 +50,9 @@ HOSTILE = [
     ("iters", "abc", "whole number"),
     ("iters", "2.5", "whole number"),
     ("iters", "99999999999", "between 1 and 50000"),
+    ("iters", "\u0663", "whole number"),  # an Arabic-Indic 3
+    ("lr", "\uff11", "must be a number"),  # a full-width 1
+    ("seed", "99999999999", "between 0 and 2147483647"),
     ("iters", "0", "between 1 and 50000"),
     ("l2", "-0.5", "between 0 and 10"),
     ("init", "<b>ones</b>", "must be 'zeros' or 'random'"),

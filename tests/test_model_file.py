@@ -53,7 +53,15 @@ def _changed(trained, **changes):
 @pytest.mark.parametrize(
     "make, message",
     [
-        (lambda t: b"{" + b" " * MAX_BYTES, "at most 200 KB"),
+        (lambda t: b"{" + b" " * MAX_BYTES, "has 200,001 bytes; an lrviz model file has at most 200,000"),
+        (lambda t: "{" + "é" * (MAX_BYTES // 2), "has 200,001 bytes"),  # bytes, not characters
+        (lambda t: "[" * 100_000 + "]" * 100_000, "nests lists far too deep"),
+        (lambda t: _changed(t, version=10**400), "no valid \"version\""),
+        (lambda t: _changed(t, version=10**40), "no valid \"version\""),
+        (lambda t: _changed(t, coef=[[10**400] * 64]), "\"coef\" must be 1 x 64 numbers"),
+        (lambda t: _changed(t, coef=[[1e300] * 64]), "each finite and at most 1e\\+06 in size"),
+        (lambda t: _changed(t, hyperparameters={**json.loads(model_to_json(t))["hyperparameters"], "iterations": 10**400}),
+         "got a number of 401 digits"),
         (lambda t: b"\xff\xfe\x00", "not valid JSON"),
         (lambda t: "not json at all", "not valid JSON"),
         (lambda t: "[1, 2, 3]", "not an lrviz model file"),
@@ -63,7 +71,7 @@ def _changed(trained, **changes):
         (lambda t: _changed(t, task="<script>alert(1)</script>"), "\"task\" is invalid: not a task"),
         (lambda t: _changed(t, task=5), "\"task\" is missing or not a str"),
         (lambda t: _changed(t, classes=[0, 1, 2]), "classes do not fit"),
-        (lambda t: _changed(t, coef=[[0.0] * 63]), "\"coef\" must be 1 x 64 finite numbers"),
+        (lambda t: _changed(t, coef=[[0.0] * 63]), "\"coef\" must be 1 x 64 numbers"),
         (lambda t: _changed(t, coef=[[True] * 64]), "\"coef\" must be 1 x 64"),
         (lambda t: _changed(t, coef="AAAA"), "\"coef\" must be 1 x 64"),
         (lambda t: _changed(t, intercept=[1e400]), "not valid JSON"),
