@@ -81,11 +81,6 @@ class ExamplePass:
         return np.array([1.0 - self.a[0], self.a[0]]) if self.binary else self.a
 
     @property
-    def p_true(self) -> float:
-        """The probability the model gives the example's own class."""
-        return float(self.probabilities[self.y_index])
-
-    @property
     def predicted(self) -> int:
         """The class index the model predicts (two classes: 1 when z > 0)."""
         return int(self.z[0] > 0) if self.binary else int(np.argmax(self.z))

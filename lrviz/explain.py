@@ -45,10 +45,6 @@ class Decision:
         """The probability of the predicted class."""
         return float(self.probabilities[self.predicted])
 
-    def neuron_of(self, class_index: int) -> int:
-        """Row of `logits`/`contributions` that pushes toward a class (binary: the one neuron)."""
-        return 0 if self.binary else class_index
-
 
 def decide(model: LogisticRegressionGD, x: np.ndarray, class_names: Sequence[str]) -> Decision:
     """Run one input through a fitted model and keep every number of the forward pass."""

@@ -46,10 +46,11 @@ BASE_LAYOUT = dict(
     paper_bgcolor="rgba(0,0,0,0)",
     plot_bgcolor="rgba(0,0,0,0)",
 )
-_PLOT_AXIS = dict(gridcolor=GRID_COLOR, zeroline=False, linecolor=GRID_COLOR, ticks="", automargin=True)
+#: Axis styles: a plot's axes, and the hidden axes of an upright, square 8x8 image.
+PLOT_AXIS = dict(gridcolor=GRID_COLOR, zeroline=False, linecolor=GRID_COLOR, ticks="", automargin=True)
 
 _SIDE = IMAGE_SHAPE[0]
-_IMAGE_AXES = dict(
+IMAGE_AXES = dict(
     xaxis=dict(visible=False, constrain="domain"),
     yaxis=dict(visible=False, autorange="reversed", scaleanchor="x", constrain="domain"),
 )
@@ -125,7 +126,7 @@ def weight_maps(coef: np.ndarray, class_names: Sequence[str], *, limit: float | 
     rows = -(-coef.shape[0] // columns)
     return go.Figure(trace, layout=dict(
         **BASE_LAYOUT,
-        **_IMAGE_AXES, annotations=titles, margin=dict(l=10, r=10, t=30, b=10),
+        **IMAGE_AXES, annotations=titles, margin=dict(l=10, r=10, t=30, b=10),
         height=height or (290 if binary else 150 * rows + 40),
     ))
 
@@ -141,7 +142,7 @@ def digit_row(images: np.ndarray, titles: Sequence[str] | None = None, *, column
     rows = -(-len(images) // columns)
     return go.Figure(trace, layout=dict(
         **BASE_LAYOUT,
-        **_IMAGE_AXES, annotations=annotations if titles else [], margin=dict(l=0, r=0, t=24 if titles else 0, b=0),
+        **IMAGE_AXES, annotations=annotations if titles else [], margin=dict(l=0, r=0, t=24 if titles else 0, b=0),
         height=height or 90 * rows + (24 if titles else 0),
     ))
 
@@ -152,21 +153,23 @@ def digit_image(image: np.ndarray, *, title: str | None = None, height: int = 26
         go.Heatmap(z=np.asarray(image, dtype=float).reshape(IMAGE_SHAPE), zmin=0, zmax=1,
                    colorscale=INK_COLORSCALE, showscale=False, xgap=1, ygap=1, meta=INK_META,
                    hovertemplate="row %{y}, column %{x}<br>ink %{z:.2f}<extra></extra>"),
-        layout=dict(**BASE_LAYOUT, **_IMAGE_AXES, title=dict(text=title) if title else None, height=height,
+        layout=dict(**BASE_LAYOUT, **IMAGE_AXES, title=dict(text=title) if title else None, height=height,
                     margin=dict(l=0, r=0, t=40 if title else 0, b=0)),
     )
 
 
-def contribution_map(contributions: np.ndarray, *, title: str | None = None, height: int = 260,
-                     limit: float | None = None) -> go.Figure:
-    """w ⊙ x as an 8x8 map in the weights' diverging colours: which pixels pushed which way."""
-    values = np.asarray(contributions, dtype=float).reshape(IMAGE_SHAPE)
+def signed_map(values: np.ndarray, *, name: str, title: str | None = None, height: int = 260,
+               limit: float | None = None) -> go.Figure:
+    """64 signed numbers named `name` (w ⊙ x: which pixels pushed which way; a gradient dw)
+    as an upright, square 8x8 map in the weights' diverging colours: blue positive, red
+    negative, white zero, on a range symmetric about 0 (default: the largest |value|)."""
+    values = np.asarray(values, dtype=float).reshape(IMAGE_SHAPE)
     limit = weight_limit(values) if limit is None else float(limit)
     return go.Figure(
         go.Heatmap(z=values, colorscale=WEIGHT_COLORSCALE, zmin=-limit, zmid=0.0, zmax=limit, xgap=1, ygap=1,
-                   colorbar=dict(title=dict(text="w·x"), thickness=12),
-                   hovertemplate="row %{y}, column %{x}<br>w·x %{z:.3f}<extra></extra>"),
-        layout=dict(**BASE_LAYOUT, **_IMAGE_AXES, title=dict(text=title) if title else None, height=height,
+                   colorbar=dict(title=dict(text=name), thickness=12, exponentformat="power"),
+                   hovertemplate=f"row %{{y}}, column %{{x}}<br>{name} %{{z:.3g}}<extra></extra>"),
+        layout=dict(**BASE_LAYOUT, **IMAGE_AXES, title=dict(text=title) if title else None, height=height,
                     margin=dict(l=0, r=0, t=40 if title else 0, b=0)),
     )
 
@@ -195,10 +198,10 @@ def learning_curve(snapshots: Sequence[Snapshot], *, log_y: bool = False, max_it
     last = x[-1] if x else 1
     return go.Figure(traces, layout=dict(
         **BASE_LAYOUT,
-        xaxis=dict(_PLOT_AXIS, title=dict(text="iteration"), range=[0, max(max_iteration or 0, last, 1)]),
-        yaxis=dict(_PLOT_AXIS, title=dict(text="cost J (log scale)" if log_y else "cost J"),
+        xaxis=dict(PLOT_AXIS, title=dict(text="iteration"), range=[0, max(max_iteration or 0, last, 1)]),
+        yaxis=dict(PLOT_AXIS, title=dict(text="cost J (log scale)" if log_y else "cost J"),
                    type="log" if log_y else "linear", rangemode="tozero"),
-        yaxis2=dict(_PLOT_AXIS, title=dict(text="accuracy"), overlaying="y", side="right", range=[0, 1.02],
+        yaxis2=dict(PLOT_AXIS, title=dict(text="accuracy"), overlaying="y", side="right", range=[0, 1.02],
                     tickformat=".0%", dtick=0.25, showgrid=False),
         height=height, margin=dict(l=10, r=10, t=30, b=10), hovermode="x unified", showlegend=legend,
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
@@ -213,8 +216,8 @@ def probability_bars(probabilities: Sequence[float], class_names: Sequence[str],
     return go.Figure(
         go.Bar(x=list(class_names), y=probabilities, marker_color=colors, text=[f"{p:.0%}" for p in probabilities],
                textposition="outside", cliponaxis=False, hovertemplate="%{x}: %{y:.3f}<extra></extra>"),
-        layout=dict(**BASE_LAYOUT, xaxis=dict(_PLOT_AXIS, type="category", title=dict(text="class")),
-                    yaxis=dict(_PLOT_AXIS, range=[0, 1.15], tickformat=".0%", title=dict(text="probability")),
+        layout=dict(**BASE_LAYOUT, xaxis=dict(PLOT_AXIS, type="category", title=dict(text="class")),
+                    yaxis=dict(PLOT_AXIS, range=[0, 1.15], tickformat=".0%", title=dict(text="probability")),
                     height=height, margin=dict(l=10, r=10, t=10, b=10)),
     )
 
@@ -251,8 +254,8 @@ def compare_curves(runs: Sequence[tuple[str, Sequence[Snapshot]]], *, log_y: boo
                                      mode="lines", legendgroup=label, line=dict(color=color, width=2, dash="dash")))
     return go.Figure(traces, layout=dict(
         **BASE_LAYOUT,
-        xaxis=dict(_PLOT_AXIS, title=dict(text="iteration"), rangemode="tozero"),
-        yaxis=dict(_PLOT_AXIS, title=dict(text="cost J (log scale)" if log_y else "cost J"),
+        xaxis=dict(PLOT_AXIS, title=dict(text="iteration"), rangemode="tozero"),
+        yaxis=dict(PLOT_AXIS, title=dict(text="cost J (log scale)" if log_y else "cost J"),
                    type="log" if log_y else "linear", rangemode="tozero"),
         height=height, margin=dict(l=10, r=10, t=10, b=10), hovermode="x unified",
         legend=dict(orientation="h", yanchor="top", y=-0.18, x=0),

@@ -1,9 +1,9 @@
-"""Figures of the How-it-works lesson, as pure functions: the computation graph, the sigmoid,
-the log loss and gradient maps, drawn with one example's numbers.
+"""Figures of the How-it-works lesson, as pure functions: the computation graph, the sigmoid
+and the log loss, drawn with one example's numbers (its gradient maps are `figures.signed_map`).
 
 They follow `lrviz.figures`' conventions: plain data in, a `go.Figure` out, the shared
-`BASE_LAYOUT` (no template; its font sets every text's family, size and colour), 8x8 maps
-upright and square in the weights' diverging colours. `format_number` writes the numbers the
+`BASE_LAYOUT` (no template; its font sets every text's family, size and colour).
+`format_number` writes the numbers the
 figures and the page show, so that a test can find them again.
 """
 
@@ -17,9 +17,7 @@ import plotly.graph_objects as go
 
 from lrviz import neuron
 from lrviz.backprop import ExamplePass
-from lrviz.data import IMAGE_SHAPE
-from lrviz.figures import (BASE_LAYOUT, GRID_COLOR, MUTED_COLOR, TEST_COLOR, TRAIN_COLOR, WEIGHT_COLORSCALE,
-                           weight_limit)
+from lrviz.figures import BASE_LAYOUT, MUTED_COLOR, PLOT_AXIS, TEST_COLOR, TRAIN_COLOR
 
 #: The backward pass's text and marks: Okabe-Ito vermillion, readable on white.
 BACKWARD_COLOR = "#D55E00"
@@ -33,11 +31,6 @@ Z_LIMIT = 10.0
 #: The loss range the log-loss plot shows; a larger loss is marked at the top edge.
 LOSS_LIMIT = 7.0
 
-_PLOT_AXIS = dict(gridcolor=GRID_COLOR, zeroline=False, linecolor=GRID_COLOR, ticks="", automargin=True)
-_IMAGE_AXES = dict(
-    xaxis=dict(visible=False, constrain="domain"),
-    yaxis=dict(visible=False, autorange="reversed", scaleanchor="x", constrain="domain"),
-)
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
@@ -213,9 +206,9 @@ def sigmoid_plot(z: float, *, example_z: float | None = None, example_label: str
             showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor=MUTED_COLOR, standoff=8, name=example_label))
     return go.Figure(traces, layout=dict(
         **BASE_LAYOUT,
-        xaxis=dict(_PLOT_AXIS, title=dict(text="z"), range=[-Z_LIMIT - 0.3, Z_LIMIT + 0.3], zeroline=True,
+        xaxis=dict(PLOT_AXIS, title=dict(text="z"), range=[-Z_LIMIT - 0.3, Z_LIMIT + 0.3], zeroline=True,
                    zerolinecolor=MUTED_COLOR),
-        yaxis=dict(_PLOT_AXIS, title=dict(text="a = σ(z)"), range=[-0.08, 1.08], dtick=0.25),
+        yaxis=dict(PLOT_AXIS, title=dict(text="a = σ(z)"), range=[-0.08, 1.08], dtick=0.25),
         shapes=[dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=0.5, y1=0.5,
                      line=dict(color=MUTED_COLOR, width=1, dash="dot"))],
         annotations=annotations,
@@ -254,31 +247,11 @@ def log_loss_plot(a: float, loss: float, y: int, *, binary: bool = True, example
         hovertemplate=f"{example_label}<br>a = {format_number(a)}<br>L = {format_number(loss)}<extra></extra>"))
     return go.Figure(traces, layout=dict(
         **BASE_LAYOUT,
-        xaxis=dict(_PLOT_AXIS, title=dict(text=x_title), range=[-0.02, 1.02]),
-        yaxis=dict(_PLOT_AXIS, title=dict(text="loss L"), range=[-0.15, LOSS_LIMIT + 0.3]),
+        xaxis=dict(PLOT_AXIS, title=dict(text=x_title), range=[-0.02, 1.02]),
+        yaxis=dict(PLOT_AXIS, title=dict(text="loss L"), range=[-0.15, LOSS_LIMIT + 0.3]),
         height=height, margin=dict(l=10, r=10, t=30, b=10), showlegend=True,
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
     ))
-
-
-# -- gradient maps ---------------------------------------------------------------------------------
-
-def gradient_map(values: np.ndarray, *, name: str = "dw", title: str | None = None, height: int = 280,
-                 limit: float | None = None) -> go.Figure:
-    """64 values (a gradient dw) as an upright, square 8x8 map in the weights' diverging colours.
-
-    Blue is positive, red negative, white zero, on a range symmetric about 0 (default: the
-    largest |value|). Gradient descent subtracts dw, so blue pixels' weights go down.
-    """
-    values = np.asarray(values, dtype=float).reshape(IMAGE_SHAPE)
-    limit = weight_limit(values) if limit is None else float(limit)
-    return go.Figure(
-        go.Heatmap(z=values, colorscale=WEIGHT_COLORSCALE, zmin=-limit, zmid=0.0, zmax=limit, xgap=1, ygap=1,
-                   colorbar=dict(title=dict(text=name), thickness=12, exponentformat="power"),
-                   hovertemplate=f"row %{{y}}, column %{{x}}<br>{name} %{{z:.3g}}<extra></extra>"),
-        layout=dict(**BASE_LAYOUT, **_IMAGE_AXES, title=dict(text=title) if title else None, height=height,
-                    margin=dict(l=0, r=0, t=40 if title else 0, b=0)),
-    )
 
 
 def _sigmoid(z):

@@ -194,6 +194,18 @@ class Run:
         index = proba.argmax(axis=1)
         return index, proba[np.arange(len(index)), index]
 
+    def misread(self, limit: int | None = None) -> np.ndarray:
+        """Indices of the test examples the model gets wrong, the most confident mistakes first."""
+        predicted, confidence = self.predictions()
+        wrong = np.flatnonzero(predicted != self.data.y_test)
+        return wrong[np.argsort(-confidence[wrong], kind="stable")][:limit]
+
+    @property
+    def peak_cost(self) -> float:
+        """The highest training cost the run has met (the blow-up, for a run that diverged)."""
+        history = self.model.cost_history_ if self.snapshots else []
+        return max(max(history, default=-np.inf), self.last.train_cost if self.last else -np.inf)
+
 
 def log_spaced(n: int, count: int = 40) -> list[int]:
     """About `count` distinct iteration numbers from 1 to n, evenly spaced on a log scale."""

@@ -18,6 +18,10 @@ import numpy as np
 import streamlit as st
 from PIL import Image, UnidentifiedImageError
 
+#: The pad sends images of its own size (a few hundred pixels); anything far larger is not from it.
+MAX_SIDE = 2048
+MAX_URL_LENGTH = 8_000_000
+
 _JS = """
 export default function(component) {
   const { data, parentElement, setStateValue } = component;
@@ -97,16 +101,19 @@ def drawing_pad(key: str, *, size: int = 280, pen: int = 22, clears: int = 0) ->
     result = _pad(data={"size": size, "pen": pen, "clears": clears}, key=key, default={"image": None},
                   on_image_change=lambda: None)
     url = getattr(result, "image", None)
-    return None if not url else _decode(url)
+    return None if not url else decode_image(url)
 
 
-def _decode(data_url: str) -> np.ndarray | None:
-    """RGBA pixels of a `data:image/png;base64,…` URL (None if it is not one)."""
-    header, _, payload = str(data_url).partition(",")
-    if header != "data:image/png;base64":
+def decode_image(data_url: str) -> np.ndarray | None:
+    """RGBA pixels of a `data:image/png;base64,…` URL; None if it is not one, or not a
+    picture of a size the pad sends (it is decoded only once its size is known)."""
+    header, _, payload = str(data_url)[:MAX_URL_LENGTH + 1].partition(",")
+    if header != "data:image/png;base64" or len(data_url) > MAX_URL_LENGTH:
         return None
     try:
         with Image.open(io.BytesIO(base64.b64decode(payload, validate=True))) as image:
+            if max(image.size) > MAX_SIDE:
+                return None
             return np.asarray(image.convert("RGBA"))
-    except (binascii.Error, UnidentifiedImageError, OSError):
+    except (binascii.Error, UnidentifiedImageError, OSError, Image.DecompressionBombError):
         return None

@@ -95,7 +95,7 @@ def explain(decision: Decision, run: Run) -> None:
         title = f"w ⊙ x for the neuron of {shown}: blue pushed toward {shown}, red away from it"
     st.caption(title)
     limit = figures.weight_limit(decision.contributions)
-    _shared.show(figures.contribution_map(decision.contributions[neuron], limit=limit, height=280),
+    _shared.show(figures.signed_map(decision.contributions[neuron], name="w·x", limit=limit, height=280),
                  "contributions")
 
 

@@ -32,7 +32,7 @@ def random_example(n: int) -> None:
 
 def model_summary(run, own: bool) -> None:
     last, task = run.last, run.settings.task
-    origin = getattr(run, "origin", None)  # e.g. a model loaded from a file
+    origin = run.origin  # e.g. a model loaded from a file
     trained = f"{last.iteration} iterations, test accuracy {last.test_accuracy:.1%}" + (f", {origin}" if origin else "")
     with st.container(key="model"):
         if own:
@@ -170,12 +170,12 @@ def batch(run, example: backprop.ExamplePass, names) -> None:
         left, right = st.columns(2, gap="large")
         with left:
             st.markdown(f"**This digit's dw{label} = x·dz{label}**")
-            _shared.show(lesson_figures.gradient_map(example.dw[k], name=f"dw{label}"), "example_gradient",
+            _shared.show(figures.signed_map(example.dw[k], name=f"dw{label}"), "example_gradient",
                          toolbar=False)
             st.caption("Zero wherever the pixel has no ink: a blank pixel did not cause this error.")
         with right:
             st.markdown(f"**The training set's average dw{label}**")
-            _shared.show(lesson_figures.gradient_map(dW[k], name=f"dw{label}"), "batch_gradient", toolbar=False)
+            _shared.show(figures.signed_map(dW[k], name=f"dw{label}"), "batch_gradient", toolbar=False)
             st.caption("Gradient descent subtracts it: the weights of blue pixels go down, of red ones up.")
 
 

@@ -132,7 +132,7 @@ def start_from(settings: Settings | None) -> Run | None:
     """Which weights a new run starts from: its own initialisation, or an earlier run's start."""
     if settings is None:
         return None
-    compatible = [run for run in _shared.history() if run.settings.task == settings.task]
+    compatible = [run for run in _shared.history() if run.settings.task == settings.task and run.snapshots]
     if not compatible:
         return None
     by_name = {"the initial weights chosen above": None} | {_shared.run_name(run): run for run in compatible}
@@ -280,7 +280,7 @@ def results(run: Run) -> None:
         st.error(
             f"**Training diverged.** With learning rate {settings.learning_rate:g} each step overshot the "
             f"minimum by more than it gained, so the cost grew instead of falling (up to "
-            f"{max(s.train_cost for s in run.snapshots):.3g}) and training stopped at iteration {last.iteration}. "
+            f"{run.peak_cost:.3g}) and training stopped at iteration {last.iteration}. "
             f"Try a learning rate of {settings.learning_rate / 10:g}, ten times smaller"
             + (f", or a weaker L2 strength than {settings.l2:g}." if settings.l2 else ".")
         )
@@ -302,15 +302,15 @@ def results(run: Run) -> None:
                 f"a red pixel pushes it down, toward **{no}**; white pixels do not matter. The neuron says "
                 f"{yes} when z > 0, that is, when a = sigmoid(z) > 0.5.")
     predicted, confidence = run.predictions()
+    wrong = run.misread()
     left, right = st.columns(2)
     with left:
         st.subheader("Confusion matrix (test set)")
         _shared.show(figures.confusion_matrix(run.data.y_test, predicted, task.class_names), "confusion")
     with right:
-        wrong = np.flatnonzero(predicted != run.data.y_test)
         st.subheader(f"Misread test digits: {len(wrong)} of {len(predicted)}")
         if len(wrong):
-            shown = wrong[np.argsort(-confidence[wrong])][:12]
+            shown = wrong[:12]
             titles = [f"{task.class_names[predicted[i]]} {confidence[i]:.0%}" for i in shown]
             st.caption("Each digit with what the model said and how sure it was, most confident first.")
             _shared.show(figures.digit_row(run.data.X_test[shown], titles, columns=6), "misread")

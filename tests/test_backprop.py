@@ -73,7 +73,7 @@ def test_ten_class_forward_pass_is_the_models(ten):
         k = data.y_test[i]
         assert ex.y_index == k and ex.y.sum() == 1 and ex.y[k] == 1
         assert ex.loss == pytest.approx(-np.log(proba[i, k]), rel=1e-9)
-        assert ex.p_true == pytest.approx(proba[i, k])
+        assert ex.probabilities[k] == pytest.approx(proba[i, k])
         # the true class's probability is the sigmoid of the margin
         assert neuron.sigmoid(ex.margin) == pytest.approx(ex.a[k], rel=1e-12)
 

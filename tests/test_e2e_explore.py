@@ -38,7 +38,6 @@ def test_a_nonsense_link_says_what_it_ignored_and_the_page_still_trains(page, se
     warning = page.locator("[data-testid='stAlert']").first.inner_text()
     for parameter in ("task", "lr", "iters", "l2", "test", "init"):
         assert f"{parameter}:" in warning
-    assert "<script" not in page.content().split("</head>")[1].split("stAlert")[0] or True
     assert page.locator("script:has-text('alert(1)')").count() == 0
     assert "alert(1)" not in page.inner_text("body")
     screenshot(page, "explore-nonsense-link")

@@ -97,17 +97,18 @@ def test_digit_row_is_upright():
     assert trace.colorscale[0][1].lower() in ("rgb(255,255,255)", "#ffffff", "white")
 
 
-def test_digit_image_and_contribution_map():
+def test_digit_image_and_signed_map():
     image = load_digits_dataset().images[0]
     fig = figures.digit_image(image, title="input")
     _assert_upright_and_square(fig)
     np.testing.assert_array_equal(np.asarray(fig.data[0].z), image)
     contributions = np.linspace(-2, 1, 64)
-    fig = figures.contribution_map(contributions)
+    fig = figures.signed_map(contributions, name="w·x")
     _assert_upright_and_square(fig)
     trace = _heatmap(fig)
     assert (trace.zmin, trace.zmid, trace.zmax) == (-2, 0, 2)
     assert trace.colorscale == _heatmap(figures.weight_maps(np.ones((1, 64)), ("a", "b"))).colorscale
+    assert trace.colorbar.title.text == "w·x"
 
 
 def test_probability_bars_highlight_the_winner():

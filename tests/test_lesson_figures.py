@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lrviz import backprop, lesson_figures
+from lrviz import backprop, figures, lesson_figures
 from lrviz.data import Task, load_task
 from lrviz.lesson_figures import format_number as num
 from lrviz.model import LogisticRegressionGD
@@ -135,11 +135,11 @@ def test_log_loss_for_ten_classes_is_one_curve():
 
 def test_gradient_map_is_upright_square_and_centred(binary_pass):
     ex, _ = binary_pass
-    fig = lesson_figures.gradient_map(ex.dw[0], name="dw")
+    fig = figures.signed_map(ex.dw[0], name="dw")
     (trace,) = fig.data
     np.testing.assert_array_equal(np.asarray(trace.z), ex.dw[0].reshape(8, 8))
     assert fig.layout.yaxis.autorange == "reversed" and fig.layout.yaxis.scaleanchor == "x"
     limit = np.abs(ex.dw).max()
     assert (trace.zmin, trace.zmid, trace.zmax) == (-limit, 0.0, limit)
-    assert trace.colorscale == lesson_figures.gradient_map(np.ones(64)).data[0].colorscale
+    assert trace.colorscale == figures.weight_maps(np.ones((1, 64)), ("a", "b")).data[0].colorscale
     assert trace.colorbar.title.text == "dw"

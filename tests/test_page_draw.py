@@ -38,3 +38,25 @@ def test_clear_counts_and_keeps_the_page_quiet(app):
     at = _draw_page(app)
     at.button(key="clear").click().run()
     assert at.session_state["draw_clears"] == 1 and not at.exception
+
+
+def _png_url(width: int, height: int) -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGBA", (width, height), (255, 255, 255, 255)).save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def test_the_pad_reads_its_own_pictures_and_nothing_else():
+    from pages._drawing_pad import MAX_SIDE, decode_image
+
+    image = decode_image(_png_url(280, 280))
+    assert image.shape == (280, 280, 4) and image.dtype.name == "uint8"
+    assert decode_image(_png_url(MAX_SIDE + 1, 8)) is None  # too large to come from the pad
+    assert decode_image("data:image/png;base64,!!!") is None
+    assert decode_image("data:text/html;base64,PGI+") is None
+    assert decode_image("data:image/png;base64," + "A" * 10_000_000) is None

@@ -14,7 +14,7 @@ def test_off_by_default(app):
     at = app.run()
     assert at.toggle(key="present").value is False
     assert "present" not in at.query_params
-    assert at.select_slider(key="lr") is not None and at.button(key="continue") is not None
+    assert at.select_slider(key="lr").value == 0.05 and at.button(key="continue").label == "Continue"
 
 
 def test_a_link_opens_in_presentation_mode_with_only_the_essential_controls(app):
@@ -23,7 +23,7 @@ def test_a_link_opens_in_presentation_mode_with_only_the_essential_controls(app)
     assert not at.exception
     assert at.toggle(key="present").value is True and at.button_group(key="look").value == "light"
     assert [b.key for b in at.button] == ["train", "stop"]
-    assert at.button_group(key="task_preset") is not None
+    assert at.button_group(key="task_preset").value == "0 vs 1"
     assert not at.select_slider and not at.number_input and not at.get("file_uploader")
     assert "0 vs 1 · lr 0.05 · 1000 it" in texts(at)  # the settings are still said
     assert chart(at, "curve_empty")["layout"]["font"]["size"] == 19  # figures sized for a projector
@@ -47,7 +47,7 @@ def test_switching_it_off_brings_the_controls_back(app):
     at.toggle(key="present").set_value(False).run()
     assert at.session_state["present"] is False  # (the address losing present=1 is checked in the browser)
     assert chart(at, "curve_empty")["layout"]["font"]["size"] == 14
-    assert at.button(key="continue") is not None
+    assert [b.key for b in at.button][:4] == ["train", "stop", "continue", "reset"]
 
 
 def test_settings_made_before_presenting_are_used(app):

@@ -68,6 +68,7 @@ def test_a_diverged_run_does_not_go_on():
         list(run.advance())
     assert run.status == "diverged" and run.iteration < 500
     assert list(run.advance()) == []
+    assert run.peak_cost == max(run.model.cost_history_.max(), run.last.train_cost) > 1e3
 
 
 def test_predictions_on_the_test_set():
@@ -77,6 +78,10 @@ def test_predictions_on_the_test_set():
     assert index.shape == run.data.y_test.shape
     assert ((confidence >= 0.5) & (confidence <= 1)).all()
     assert np.mean(index == run.data.y_test) == pytest.approx(run.last.test_accuracy)
+    wrong = run.misread()
+    assert sorted(wrong) == list(np.flatnonzero(index != run.data.y_test)) and len(wrong) > 0
+    assert list(confidence[wrong]) == sorted(confidence[wrong], reverse=True)
+    assert list(run.misread(limit=3)) == list(wrong[:3])
 
 
 def test_log_spaced():
