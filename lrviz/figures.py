@@ -276,9 +276,11 @@ DARK_GRID_COLOR = "#475569"
 
 def for_display(fig: go.Figure, display: Display) -> go.Figure:
     """The figure restyled for a display: light text and dim grid on a dark page, and fonts
-    and height scaled (a projector). Returns the same figure, changed in place."""
+    and height scaled (a projector). Returns a restyled copy (the figure itself for the
+    default display); `fig` is left as it was."""
     if display == Display():
         return fig
+    fig = go.Figure(fig)
     text = DARK_TEXT_COLOR if display.dark else BASE_LAYOUT["font"]["color"]
     grid = DARK_GRID_COLOR if display.dark else GRID_COLOR
     size = round(BASE_LAYOUT["font"]["size"] * display.scale)

@@ -131,7 +131,9 @@ def test_display_for_a_projector_and_a_dark_room():
     snapshots = _snapshots(3)
     plain = figures.learning_curve(snapshots)
     assert figures.for_display(plain, figures.Display()) is plain and plain.layout.font.size == 14
-    big = figures.for_display(figures.learning_curve(snapshots), figures.Display(dark=True, scale=1.5))
+    curve = figures.learning_curve(snapshots)
+    big = figures.for_display(curve, figures.Display(dark=True, scale=1.5))
+    assert curve.layout.font.size == 14 and big is not curve  # a copy: the figure is left as it was
     assert big.layout.font.size == 21 and big.layout.height == round(330 * 1.5)
     assert big.layout.font.color == figures.DARK_TEXT_COLOR
     assert big.layout.xaxis.gridcolor == figures.DARK_GRID_COLOR
