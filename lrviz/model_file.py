@@ -107,7 +107,7 @@ def model_from_json(content: str | bytes) -> SavedModel:
 def run_from_saved(saved: SavedModel) -> Run:
     """A run that starts from the saved weights: ready to decide, and to train further."""
     run = Run(saved.settings, initial_weights=(saved.coef, saved.intercept),
-              origin=f"loaded from a file (trained {saved.iterations} iterations)")
+              origin=f"loaded from a file (trained {saved.iterations} iterations)", prior_iterations=saved.iterations)
     run.begin()
     return run
 

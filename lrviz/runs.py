@@ -95,11 +95,13 @@ class Run:
 
     `initial_weights=(coef, intercept)` starts from given weights instead of the
     settings' initialisation: from another run's start, or from a loaded model;
-    `origin` then says where they came from.
+    `origin` then says where they came from, and `prior_iterations` how much training
+    they had already had (a model file's).
     """
 
     def __init__(self, settings: Settings, data: TaskData | None = None,
-                 initial_weights: tuple[np.ndarray, np.ndarray] | None = None, origin: str | None = None) -> None:
+                 initial_weights: tuple[np.ndarray, np.ndarray] | None = None, origin: str | None = None,
+                 prior_iterations: int = 0) -> None:
         self.settings = settings
         self.data = data if data is not None else load_task(settings.task, settings.test_size, DEFAULT_SPLIT_SEED)
         self.model = settings.estimator()
@@ -107,6 +109,7 @@ class Run:
         self.target = settings.iterations
         self.initial_weights = initial_weights
         self.origin = origin
+        self.prior_iterations = prior_iterations
         self.name: str | None = None  # how the app calls the run, e.g. "run 3"
 
     @property
@@ -115,10 +118,18 @@ class Run:
         return self.snapshots[-1].iteration if self.snapshots else 0
 
     @property
+    def total_iterations(self) -> int:
+        """Updates its weights have had: this run's and those before it (`prior_iterations`)."""
+        return self.prior_iterations + self.iteration
+
+    @property
     def status(self) -> str:
-        """"new" (never trained), "stopped" (short of its target), "finished" or "diverged"."""
+        """"new" (never trained), "loaded" (weights trained elsewhere, not trained here yet),
+        "stopped" (short of its target), "finished" or "diverged"."""
         if not self.snapshots:
             return "new"
+        if self.iteration == 0 and self.prior_iterations > 0 and self.snapshots[-1].stop_reason is None:
+            return "loaded"
         reason = self.snapshots[-1].stop_reason
         return {None: "stopped", "diverged": "diverged"}.get(reason, "finished")
 

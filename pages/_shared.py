@@ -214,11 +214,13 @@ def sidebar() -> None:
         st.markdown("**lrviz** shows logistic regression as a neural network of one neuron, "
                     "trained from scratch on 8×8 handwritten digits.")
         run = current_run()
-        if run is None or run.last is None:
+        if run is None:
             st.caption("No model trained yet in this session.")
+        elif run.last is None:
+            st.caption(f"This session's model: **{run.settings.task.name}**, training now.")
         else:
             last = run.last
-            st.caption(f"This session's model: **{run.settings.task.name}**, {last.iteration} iterations, "
+            st.caption(f"This session's model: **{run.settings.task.name}**, {run.total_iterations} iterations, "
                        f"test accuracy {last.test_accuracy:.1%} ({run.status}).")
 
 

@@ -40,7 +40,7 @@ def describe(run: Run, own: bool) -> str:
     last = run.last
     if own:
         return (f"Deciding with **this session's model**, trained on the Train page on **{run.settings.task.name}** "
-                f"({last.iteration} iterations, {last.test_accuracy:.0%} of test digits right).")
+                f"({run.total_iterations} iterations, {last.test_accuracy:.0%} of test digits right).")
     return (f"Deciding with the **ready model** for all ten digits ({last.test_accuracy:.0%} of test digits right). "
             "Train your own on the Train page and it will decide here instead.")
 

@@ -33,7 +33,7 @@ def random_example(n: int) -> None:
 def model_summary(run, own: bool) -> None:
     last, task = run.last, run.settings.task
     origin = run.origin  # e.g. a model loaded from a file
-    trained = f"{last.iteration} iterations, test accuracy {last.test_accuracy:.1%}" + (f", {origin}" if origin else "")
+    trained = f"{run.total_iterations} iterations, test accuracy {last.test_accuracy:.1%}" + (f", {origin}" if origin else "")
     with st.container(key="model"):
         if own:
             st.markdown(f"The numbers below are those of **this session's model**: {task.name} ({trained}).")

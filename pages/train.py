@@ -28,6 +28,7 @@ TRAINING = "training"  # session key: True while a run should be advancing
 SETTINGS = "train_settings"  # session key: (Settings or None, problem) from the widgets, for the live panel
 LINK_READ = "link_read"  # session key: the link's query was applied (once per browser session)
 LINK_IGNORED = "link_ignored"  # session key: what the link had that was not used
+PENDING_SETTINGS = "pending_settings"  # session key: settings the widgets take at the next run (a loaded model's)
 START_FROM = "start_from"  # widget key: initial weights of a new run
 DEFAULTS = Settings()
 
@@ -43,6 +44,18 @@ def apply_link() -> None:
         return
     settings, ignored = settings_from_query(st.query_params.to_dict())
     st.session_state[LINK_IGNORED] = [str(item) for item in ignored]
+    set_widgets(settings)
+
+
+def apply_pending_settings() -> None:
+    """Settings left for this run (a loaded model's) become the widgets' values."""
+    pending = st.session_state.pop(PENDING_SETTINGS, None)
+    if pending is not None:
+        set_widgets(pending)
+
+
+def set_widgets(settings: Settings) -> None:
+    """Give the settings widgets these values; only before they are drawn in a run."""
     task = settings.task
     preset = next((name for name, code in PRESETS.items() if code == task.code), "custom")
     st.session_state.update({
@@ -180,6 +193,7 @@ def model_file(run: Run | None) -> None:
                 st.session_state.pop("load_error", None)
                 st.session_state[_shared.RUN_KEY] = loaded
                 st.session_state[TRAINING] = False
+                st.session_state[PENDING_SETTINGS] = loaded.settings  # the widgets show the model's settings
                 _shared.remember(loaded)
                 st.rerun()
         if st.session_state.get("load_error"):
@@ -228,7 +242,7 @@ def buttons(settings: Settings | None, initial: Run | None, run: Run | None, tra
                    width="stretch", help="Stop at the next snapshot and keep the model as it is.")
     if _shared.presenting():
         return
-    can_go_on = run is not None and run.status in ("stopped", "finished") and not training
+    can_go_on = run is not None and run.status in ("loaded", "stopped", "finished") and not training
     cols[2].button("Continue", key="continue", icon=":material/fast_forward:", on_click=go_on,
                    disabled=not can_go_on, width="stretch",
                    help="Train further from where the run stopped (another round of iterations once finished).")
@@ -249,7 +263,10 @@ def draw(run: Run, slots: dict, log_y: bool, live: bool = False) -> None:
     last = run.last
     frame = slots.setdefault("frames", 0)
     slots["frames"] = frame + 1
-    if not live or frame % 2 == 1:
+    if run.status == "loaded":
+        slots["progress"].progress(0.0, text=f"A model loaded from a file, trained {run.prior_iterations} "
+                                             "iterations: **Continue** trains it further, **Train** starts anew.")
+    elif not live or frame % 2 == 1:
         slots["progress"].progress(min(1.0, last.iteration / max(run.target, 1)),
                                    text=f"Iteration {last.iteration} of {run.target}")
     _shared.show(figures.learning_curve(run.snapshots, log_y=log_y, max_iteration=run.target, legend=not live),
@@ -285,14 +302,18 @@ def results(run: Run) -> None:
             + (f", or a weaker L2 strength than {settings.l2:g}." if settings.l2 else ".")
         )
         return
-    state = {"finished": "Finished", "stopped": "Stopped"}[run.status]
     if run.origin:
         st.caption(f"This run started {run.origin}.")
     a, b, c = st.columns(3)
     a.metric("Train accuracy", f"{last.train_accuracy:.1%}")
     b.metric("Test accuracy", f"{last.test_accuracy:.1%}")
-    c.metric(f"{state} at iteration", f"{last.iteration}", help=f"Train cost {last.train_cost:.4f}, "
-             f"test cost {last.test_cost:.4f}")
+    costs = f"Train cost {last.train_cost:.4f}, test cost {last.test_cost:.4f}."
+    if run.status == "loaded":
+        c.metric("Trained iterations", f"{run.prior_iterations}", help=f"Before it was saved. {costs}")
+    else:
+        state = {"finished": "Finished", "stopped": "Stopped"}[run.status]
+        before = f" It had been trained {run.prior_iterations} iterations before." if run.prior_iterations else ""
+        c.metric(f"{state} at iteration", f"{last.iteration}", help=costs + before)
     if task.all_ten:
         st.info("**Reading the weight maps:** each map is one neuron, the one for that digit. Blue pixels raise "
                 "its score z when they are inked, red pixels lower it; the digit whose neuron scores highest wins.")
@@ -370,6 +391,7 @@ def settings_panel(presenting: bool) -> None:
 # -- the page ----------------------------------------------------------------------------------
 
 apply_link()
+apply_pending_settings()
 st.header("Train a neuron")
 if st.session_state.get(LINK_IGNORED):
     st.warning("The link had values that cannot be used, so their defaults are used instead: "

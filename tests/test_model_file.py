@@ -32,11 +32,12 @@ def test_round_trip_keeps_weights_task_and_settings(trained):
 def test_a_loaded_model_decides_like_the_original_and_trains_on(trained):
     run = run_from_saved(model_from_json(model_to_json(trained)))
     assert run.iteration == 0 and "loaded from a file (trained 150 iterations)" in run.label
+    assert run.status == "loaded" and run.total_iterations == 150
     X = trained.data.X_test
     np.testing.assert_array_equal(run.model.predict_proba(X), trained.model.predict_proba(X))
     assert run.last.test_accuracy == trained.last.test_accuracy
     list(run.advance())
-    assert run.iteration == 150 and run.status == "finished"
+    assert run.iteration == 150 and run.status == "finished" and run.total_iterations == 300
 
 
 def test_an_untrained_run_cannot_be_saved():

@@ -63,6 +63,15 @@ def test_load_a_model_file_and_use_it(app):
     assert run.settings.task == Task.parse("2vrest") and run.origin.startswith("loaded from a file")
     np.testing.assert_array_equal(run.model.coef_, original.model.coef_)
     assert "started loaded from a file (trained 120 iterations)" in texts(at)
+    # the page shows the model's settings, says what it is, and Continue trains it further
+    assert at.button_group(key="task_preset").value == "2 vs rest" and at.number_input(key="iters").value == 120
+    assert at.query_params["task"] == "2vrest"
+    (metric,) = [m for m in at.metric if m.label == "Trained iterations"]
+    assert metric.value == "120" and "Stopped at" not in texts(at)
+    assert not at.button(key="continue").disabled
+    at.button(key="continue").click().run()
+    assert run.status == "finished" and run.iteration == 120 and run.total_iterations == 240
+    assert any(m.label == "Finished at iteration" and m.value == "120" for m in at.metric)
     at.switch_page("pages/draw.py").run()
     assert "this session's model" in texts(at) and "2 vs rest" in texts(at)
 
