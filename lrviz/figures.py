@@ -35,6 +35,9 @@ MUTED_COLOR = "#9AA5B1"
 RUN_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
 #: Blank cells between tiles of a mosaic.
 TILE_GAP = 1
+#: Blank rows above each row of titled tiles but the first: room for the titles even when
+#: a narrow column draws the tiles small.
+TITLE_GAP = 4
 
 #: What every figure shares. A browser draws a figure two to three times faster without a
 #: Plotly template (Plotly's default one is merged into every draw) or Streamlit's chart
@@ -95,8 +98,8 @@ def _tile_labels(names: tuple[str, ...], columns: int, value_name: str,
 
 def _tiled_heatmap(images: np.ndarray, names: Sequence[str], columns: int, value_name: str,
                    **heatmap) -> tuple[go.Heatmap, list[dict]]:
-    """One heatmap of tiles; titled tiles in several rows get two blank rows between rows for the titles."""
-    row_gap = 2 if len(names) > columns and any(names) else TILE_GAP
+    """One heatmap of tiles; titled tiles in several rows get `TITLE_GAP` blank rows between rows."""
+    row_gap = TITLE_GAP if len(names) > columns and any(names) else TILE_GAP
     text, titles = _tile_labels(tuple(names), columns, value_name, row_gap)
     if len(names) == 1:  # one tile: the cell's own coordinates say it all, and drawing is faster
         hover = dict(hovertemplate=f"row %{{y}}, column %{{x}}<br>{value_name} %{{z:.3f}}<extra></extra>")
@@ -233,9 +236,11 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, class_names: Sequen
         go.Heatmap(z=counts, x=names, y=names, colorscale="Blues", showscale=False, text=counts,
                    texttemplate="%{text}", xgap=2, ygap=2,
                    hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"),
-        layout=dict(**BASE_LAYOUT, xaxis=dict(title=dict(text="predicted"), type="category", constrain="domain"),
-                    yaxis=dict(title=dict(text="true"), type="category", autorange="reversed",
-                               scaleanchor="x", constrain="domain"),
+        layout=dict(**BASE_LAYOUT,
+                    xaxis=dict(title=dict(text="predicted"), type="category", constrain="domain", automargin=True,
+                               ticks=""),
+                    yaxis=dict(title=dict(text="true"), type="category", autorange="reversed", scaleanchor="x",
+                               constrain="domain", automargin=True, ticks=""),
                     height=height, margin=dict(l=10, r=10, t=10, b=10)),
     )
 

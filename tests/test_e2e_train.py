@@ -54,7 +54,7 @@ def test_stop_keeps_the_partial_model_and_continue_goes_on(page):
     stopped_at = int(re.search(r"Stopped at iteration\s+(\d+)", text).group(1))
     assert 0 < stopped_at < 20_000
     weights = chart_data(page, WEIGHTS)["traces"][0]["z"]
-    assert len(weights) == 18 and len(weights[0]) == 44  # ten 8x8 maps
+    assert len(weights) == 20 and len(weights[0]) == 44  # ten 8x8 maps: 2 rows of 5, room for titles
     screenshot(page, "train-stopped")
     click(page, "continue")
     time.sleep(1.0)

@@ -40,8 +40,9 @@ def test_ten_weight_maps_share_one_symmetric_scale():
     assert (trace.zmin, trace.zmid, trace.zmax) == (-9.0, 0.0, 9.0)
     assert trace.colorscale[0][1] != trace.colorscale[-1][1]  # diverging
     z = np.asarray(trace.z, dtype=float)
-    assert z.shape == (2 * 8 + 2, 5 * 8 + 4)  # 2 rows x 5 maps; blank cells between, 2 rows for titles
-    np.testing.assert_array_equal(z[10:18, 18:26], coef[7].reshape(8, 8))  # digit 7: row 2, column 3
+    assert z.shape == (2 * 8 + figures.TITLE_GAP, 5 * 8 + 4)  # 2 rows x 5 maps; blank cells between, rows for titles
+    top = 8 + figures.TITLE_GAP
+    np.testing.assert_array_equal(z[top:top + 8, 18:26], coef[7].reshape(8, 8))  # digit 7: row 2, column 3
     assert np.isnan(z[8:10]).all() and np.isnan(z[:, 8]).all()
     assert [a.text for a in fig.layout.annotations] == TEN
     assert fig.layout.annotations[7].y == pytest.approx(9.4)  # in the gap above its map

@@ -120,7 +120,7 @@ def test_all_ten_digits(app):
     run = at.session_state["run"]
     assert run.model.coef_.shape == (10, 64)
     z = array(chart(at, "weights_")["data"][0]["z"])
-    assert z.shape == (18, 44)  # ten 8x8 maps, 2 rows of 5 with gaps
+    assert z.shape == (20, 44)  # ten 8x8 maps, 2 rows of 5 with gaps (4 rows between, for titles)
     assert array(chart(at, "confusion")["data"][0]["z"]).shape == (10, 10)
     assert "each map is one neuron" in texts(at)
 
