@@ -43,10 +43,10 @@ def test_ten_weight_maps_share_one_symmetric_scale():
     assert z.shape == (2 * 8 + figures.TITLE_GAP, 5 * 8 + 4)  # 2 rows x 5 maps; blank cells between, rows for titles
     top = 8 + figures.TITLE_GAP
     np.testing.assert_array_equal(z[top:top + 8, 18:26], coef[7].reshape(8, 8))  # digit 7: row 2, column 3
-    assert np.isnan(z[8:10]).all() and np.isnan(z[:, 8]).all()
+    assert np.isnan(z[8:top]).all() and np.isnan(z[:, 8]).all()
     assert [a.text for a in fig.layout.annotations] == TEN
-    assert fig.layout.annotations[7].y == pytest.approx(9.4)  # in the gap above its map
-    assert "7<br>row 0, column 5" in trace.text[10][23]
+    assert top - figures.TITLE_GAP < fig.layout.annotations[7].y < top  # in the gap above its map
+    assert "7<br>row 0, column 5" in trace.text[top][23]
 
 
 def test_a_zero_model_keeps_zero_white():
