@@ -149,9 +149,9 @@ def computation_graph(example: ExamplePass, class_names: Sequence[str], *, heigh
                          name="backward")
                     for x, y, text in backward]
     annotations.append(dict(x=0.2, y=4.05, xref="x", yref="y", showarrow=False, xanchor="left",
-                            text="forward: values, left to right", name="legend"))
+                            text="forward: values →", name="legend"))
     annotations.append(dict(x=10.0, y=4.05, xref="x", yref="y", showarrow=False, xanchor="right",
-                            text="backward: derivatives of L, right to left", font=dict(color=BACKWARD_COLOR),
+                            text="← backward: derivatives of L", font=dict(color=BACKWARD_COLOR),
                             name="legend"))
     # an invisible marker on each node: hovering over a node tells what it is
     hover = go.Scatter(x=[x for x, _, _, _ in nodes.values()], y=[y for _, y, _, _ in nodes.values()],

@@ -28,13 +28,23 @@ COUNT_KEY = "run_count"
 SESSION_KEYS = (RUN_KEY, HISTORY_KEY, COUNT_KEY)
 
 
-#: The app's own style sheet, on every page: the Draw page's answer shown large.
+#: The app's own style sheet, on every page: the Draw page's answer shown large, and on a
+#: narrow screen (a tablet upright, a small window) a page's columns one below the other
+#: instead of squeezed side by side (Streamlit itself stacks them only below 640 px).
+_PAGE = '[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > '
+_COLUMNS = '[data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]'
+_PAGE_COLUMNS = f'{_PAGE}{_COLUMNS}, {_PAGE}[data-testid="stLayoutWrapper"] > [data-testid="stVerticalBlock"] > {_COLUMNS}'
 STYLE = """
 .st-key-answer h1 { font-size: 5.5rem; line-height: 1.05; padding: 0; }
-"""
+@media (max-width: 1000px) {
+  :is(COLUMNS) { flex-wrap: wrap; }
+  :is(COLUMNS) > [data-testid="stColumn"] { min-width: 100%; }
+}
+""".replace("COLUMNS", _PAGE_COLUMNS)
 #: Presentation mode: type large enough for the back of a lecture room, content full width.
 PRESENT_STYLE = """
-html { font-size: 23px; }
+html { font-size: clamp(17px, 1.2vw, 23px); }
+.stApp .katex-display { overflow-x: auto; overflow-y: hidden; }
 [data-testid="stMainBlockContainer"] { max-width: 100%; padding-left: 3rem; padding-right: 3rem; padding-top: 2.5rem; }
 [data-testid="stSidebar"] { min-width: 16rem; }
 .stApp [data-testid="stCaptionContainer"] { font-size: 0.9rem; }
@@ -180,6 +190,17 @@ def trained_run() -> Run | None:
     run = current_run()
     usable = run is not None and run.last is not None and run.status != "diverged"
     return run if usable and (run.iteration > 0 or run.origin) else None
+
+
+def no_session_model() -> str:
+    """Why the session has no model of its own to use (empty when it has one)."""
+    run = current_run()
+    if trained_run() is not None:
+        return ""
+    if run is not None and run.status == "diverged":
+        return ("this session's last run diverged, so it has no model to use. Train again with a smaller "
+                "learning rate on the **Train** page, and it is used here.")
+    return "this session has not trained a model yet. Train one on the **Train** page, and it is used here."
 
 
 def ready_run() -> Run:

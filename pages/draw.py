@@ -41,8 +41,9 @@ def describe(run: Run, own: bool) -> str:
     if own:
         return (f"Deciding with **this session's model**, trained on the Train page on **{run.settings.task.name}** "
                 f"({run.total_iterations} iterations, {last.test_accuracy:.0%} of test digits right).")
-    return (f"Deciding with the **ready model** for all ten digits ({last.test_accuracy:.0%} of test digits right). "
-            "Train your own on the Train page and it will decide here instead.")
+    why = _shared.no_session_model()
+    return (f"Deciding with the **ready model** for all ten digits ({last.test_accuracy:.0%} of test digits right)"
+            + (f": {why}" if why else "."))
 
 
 def answer(decision: Decision, run: Run) -> None:

@@ -38,9 +38,9 @@ def model_summary(run, own: bool) -> None:
         if own:
             st.markdown(f"The numbers below are those of **this session's model**: {task.name} ({trained}).")
         else:
-            st.markdown(f"The numbers below are those of the **ready model** ({task.name}, {trained}): this session "
-                        "has not trained a model yet. Train one on the **Train** page and this page shows its "
-                        "numbers.")
+            why = _shared.no_session_model()
+            st.markdown(f"The numbers below are those of the **ready model** ({task.name}, {trained})"
+                        + (f": {why}" if why else "."))
 
 
 def pick_example(run) -> int:

@@ -111,8 +111,8 @@ def hyperparameters(task: Task, show: bool = True) -> tuple[Settings | None, str
                                 float(state.test))
         except ValueError as error:
             return None, str(error)
-        st.caption(f"{settings.label}. (Presentation mode: the other settings are on the Train page "
-                   "without it.)")
+        st.caption(f"{settings.label}.", help="Presentation mode shows only the essential controls; switch it off "
+                   "in the sidebar to change the other settings.")
         return settings, None
     a, b = st.columns(2)
     lr = a.select_slider("Learning rate", sorted(set(LEARNING_RATES) | {st.session_state.lr}), key="lr",
@@ -348,7 +348,10 @@ def live_panel(side_by_side: bool = False) -> None:
     settings, initial = st.session_state.get(SETTINGS, (None, None))
     buttons(settings, initial, run, training)
     slots = {"progress": st.empty()}
-    curve_area, weights_area = st.columns([3, 2], gap="large") if side_by_side else (st.container(), st.container())
+    shown_task = run.settings.task if run is not None else settings.task if settings is not None else None
+    ten_maps = shown_task is not None and shown_task.all_ten  # ten maps need as much room as the curve
+    curve_area, weights_area = (st.columns([1, 1] if ten_maps else [3, 2], gap="large") if side_by_side
+                                else (st.container(), st.container()))
     with curve_area, st.container(key="learning_curve"):
         slots["curve"] = st.empty()
     log_y = st.session_state.get("log_y", False)

@@ -1,5 +1,7 @@
 """The Draw page in AppTest, for what does not need a drawing (the browser tests draw)."""
 
+import pytest
+
 from conftest import texts
 from lrviz.data import Task
 from lrviz.runs import Run, Settings
@@ -31,7 +33,13 @@ def test_the_session_model_decides_and_can_be_swapped_for_the_ready_one(app):
 def test_an_untrained_or_diverged_run_is_not_used(app):
     app.session_state["run"] = Run(Settings())  # never trained
     at = _draw_page(app)
-    assert "the **ready model**" in texts(at)
+    assert "the **ready model**" in texts(at) and "this session has not trained a model yet" in texts(at)
+    diverged = Run(Settings(task=Task.parse("2vrest"), learning_rate=10.0, l2=10.0, iterations=300))
+    with pytest.warns(Warning, match="diverged"):
+        list(diverged.advance())
+    at.session_state["run"] = diverged
+    at.run()
+    assert "the **ready model**" in texts(at) and "last run diverged" in texts(at)
 
 
 def test_clear_counts_and_keeps_the_page_quiet(app):
