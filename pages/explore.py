@@ -35,13 +35,16 @@ def compare(runs: list) -> None:
                             help="Every run of this session, named by its settings.")
     picked = [names[name] for name in chosen]
     a, b, c = st.columns([2, 2, 3], vertical_alignment="center")
-    a.button("Remove the picked runs", key="remove_runs", icon=":material/delete:", on_click=remove,
+    a.button("Remove picked", key="remove_runs", icon=":material/delete:", on_click=remove,
              args=(picked,), disabled=not picked)
     b.button("Clear all runs", key="clear_runs", icon=":material/delete_sweep:", on_click=remove, args=(list(runs),))
     log_y = c.toggle("Log scale", key="compare_log", help="A log scale shows the slow end of training.")
     if not picked:
         st.info("Pick one or more runs to see their learning curves side by side.")
         return
+    costs = [s.train_cost for run in picked for s in run.snapshots]
+    if not log_y and costs and max(costs) > 100 * min(costs):
+        st.caption("The costs differ by more than a factor of 100: switch on **Log scale** to see every curve.")
     with st.container(key="compare_curves"):
         _shared.show(figures.compare_curves([(_shared.run_name(r), r.snapshots) for r in picked], log_y=log_y),
                      "compare_chart")
@@ -62,7 +65,9 @@ def replay(runs: list) -> None:
                                  value=points[-1], key="replay_iteration")
     upto = [s for s in run.snapshots if s.iteration <= iteration]
     shown = run.snapshot_at(iteration)
-    limit = figures.weight_limit([s.coef for s in run.snapshots])  # one colour scale for the whole replay
+    # one colour scale for the whole replay; a run that blew up gets its own at each iteration
+    diverged = run.status == "diverged"
+    limit = None if diverged else figures.weight_limit([s.coef for s in run.snapshots])
     curve, weights = st.columns([3, 2])
     with curve, st.container(key="replay_curve"):
         _shared.show(figures.learning_curve(upto, max_iteration=run.iteration), f"replay_curve_{iteration}")
@@ -71,6 +76,9 @@ def replay(runs: list) -> None:
     with weights, st.container(key="replay_weights"):
         _shared.show(figures.weight_maps(shown.coef, run.settings.task.class_names, limit=limit),
                      f"replay_weights_{iteration}")
+        if diverged:
+            st.caption("This run diverged and its weights grew without bound, so the colour scale is set anew "
+                       "at each iteration.")
 
 
 st.header("Explore")

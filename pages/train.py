@@ -269,7 +269,8 @@ def draw(run: Run, slots: dict, log_y: bool, live: bool = False) -> None:
     elif not live or frame % 2 == 1:
         slots["progress"].progress(min(1.0, last.iteration / max(run.target, 1)),
                                    text=f"Iteration {last.iteration} of {run.target}")
-    _shared.show(figures.learning_curve(run.snapshots, log_y=log_y, max_iteration=run.target, legend=not live),
+    end = max(run.iteration, 1) if run.status == "diverged" else run.target  # a blow-up fills the chart
+    _shared.show(figures.learning_curve(run.snapshots, log_y=log_y, max_iteration=end, legend=not live),
                  f"curve_{last.iteration}", slots["curve"])
     if not live or frame % 4 == 0:
         _shared.show(figures.weight_maps(last.coef, run.settings.task.class_names),

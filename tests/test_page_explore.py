@@ -1,6 +1,7 @@
 """Links, model files and the Explore page in AppTest."""
 
 import numpy as np
+import pytest
 
 from conftest import array, chart, texts
 from lrviz.data import Task
@@ -147,6 +148,22 @@ def test_replay_steps_through_log_spaced_snapshots(app):
     np.testing.assert_array_equal(weights[:8, :8], run.snapshot_at(12).coef[0].reshape(8, 8))
     limit = max(np.abs(s.coef).max() for s in run.snapshots)
     assert chart(at, "replay_weights_12")["data"][0]["zmax"] == limit  # one scale for the whole replay
+
+
+def test_a_run_that_blew_up_is_readable(app):
+    calm = _trained(task=Task.parse("2vrest"), learning_rate=0.5, iterations=100)
+    with pytest.warns(Warning, match="diverged"):
+        wild = _trained(task=Task.parse("2vrest"), learning_rate=10.0, l2=10.0, iterations=300)
+    at = _with_runs(app, [calm, wild])
+    assert "switch on **Log scale** to see every curve" in texts(at)
+    at.toggle(key="compare_log").set_value(True).run()
+    assert "switch on **Log scale**" not in texts(at)
+    slider = at.select_slider(key="replay_iteration")
+    slider.set_value(int(slider.options[1])).run()
+    shown = wild.snapshot_at(int(slider.options[1]))
+    (trace,) = chart(at, f"replay_weights_{slider.options[1]}")["data"]
+    assert trace["zmax"] == np.abs(shown.coef).max()  # its own scale: not blank next to the blow-up
+    assert "colour scale is set anew" in texts(at)
 
 
 def test_start_a_run_from_another_runs_weights(app):

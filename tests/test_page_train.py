@@ -134,6 +134,9 @@ def test_a_diverged_run_is_explained(app):
     assert at.session_state["run"].status == "diverged"
     (error,) = at.error
     assert "Training diverged" in error.value and "Try a learning rate of 1, ten times smaller" in error.value
+    run = at.session_state["run"]
+    curve = chart(at, "curve_")
+    assert curve["layout"]["xaxis"]["range"] == [0, run.iteration]  # the blow-up fills the chart
 
 
 def test_settings_and_model_survive_other_widgets(app):
