@@ -63,10 +63,12 @@ def _join(digits: tuple[int, ...], word: str) -> str:
 class Task:
     """Which digits a model learns to tell apart.
 
-    `left` are the digits the neuron learns to recognise (class 1 of a two-class task,
-    the "positive" side); `right` are the digits it learns to tell them from, or None
-    for all other digits ("rest"). `Task.all_digits()` is the ten-class task. Build
-    tasks with `Task.versus`, `Task.versus_rest`, `Task.all_digits` or `Task.parse`.
+    `left` and `right` are the two sides of the name "left vs right"; `right` is None
+    for all other digits ("rest"). A two-class neuron's y = 1 (its "yes", a = P(y = 1))
+    is the second side of "A vs B", as in the tutorial's "0 vs 1" where y is the digit,
+    and the named digits of "A vs rest", as in its "2 vs rest": see `positive`.
+    `Task.all_digits()` is the ten-class task. Build tasks with `Task.versus`,
+    `Task.versus_rest`, `Task.all_digits` or `Task.parse`.
     """
 
     left: tuple[int, ...]
@@ -141,24 +143,32 @@ class Task:
         return tuple(sorted(self.left + self.right))
 
     @property
+    def positive(self) -> tuple[int, ...]:
+        """The digits of class 1 (y = 1) of a two-class task: `right`, or `left` against the rest."""
+        return self.left if self.right is None else self.right
+
+    @property
     def class_names(self) -> tuple[str, ...]:
         """A name per class, in the order of the labels `labels` gives (and of `classes_`).
 
-        Two classes: index 0 is the second side ("5", "not 2"), index 1 the first ("3 or 8", "2").
+        Two classes: index 1 is `positive` ("1" in "0 vs 1", "5" in "3 and 8 vs 5", "2" in
+        "2 vs rest"), index 0 the other side ("0", "3 or 8", "not 2").
         """
         if self.all_ten:
             return tuple(str(d) for d in DIGITS)
-        left = _join(self.left, "or")
-        right = f"not {left}" if self.right is None else _join(self.right, "or")
-        return (right, left)
+        if self.right is None:
+            return (f"not {_join(self.left, 'or')}", _join(self.left, "or"))
+        return (_join(self.left, "or"), _join(self.right, "or"))
 
     @property
     def sides(self) -> tuple[tuple[str, tuple[int, ...]], ...]:
-        """(class name, digits) of each class, in class order."""
+        """(class name, digits) of each side, in the order of the task's name ("2" before "not 2")."""
         if self.all_ten:
             return tuple((str(d), (d,)) for d in DIGITS)
-        right = tuple(d for d in DIGITS if d not in self.left) if self.right is None else self.right
-        return ((self.class_names[0], right), (self.class_names[1], self.left))
+        if self.right is None:
+            rest = tuple(d for d in DIGITS if d not in self.left)
+            return ((self.class_names[1], self.left), (self.class_names[0], rest))
+        return ((self.class_names[0], self.left), (self.class_names[1], self.right))
 
     def labels(self, digit_labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(mask of the examples the task uses, their class labels) for an array of digit labels."""
@@ -166,7 +176,7 @@ class Task:
         mask = np.isin(digit_labels, self.digits)
         if self.all_ten:
             return mask, digit_labels[mask].astype(int)
-        return mask, np.isin(digit_labels[mask], self.left).astype(int)
+        return mask, np.isin(digit_labels[mask], self.positive).astype(int)
 
 
 def _digit_set(digits, side: str) -> tuple[int, ...]:
@@ -226,7 +236,7 @@ def load_task(task: Task, test_size: float = DEFAULT_TEST_SIZE, random_state: in
 
 
 def examples(task: Task, per_class: int = 8) -> list[tuple[str, int, np.ndarray]]:
-    """For each class of the task: (name, number of examples, the first `per_class` images)."""
+    """For each side of the task (see `Task.sides`): (name, number of examples, the first `per_class` images)."""
     data = load_digits_dataset()
     result = []
     for name, digits in task.sides:

@@ -92,6 +92,9 @@ def model_from_json(content: str | bytes) -> SavedModel:
     classes = list(range(10)) if task.all_ten else [0, 1]
     if document.get("classes") != classes:
         raise ValueError(f"The model file's classes do not fit its task '{task.name}' (expected {classes}).")
+    if document.get("class_names") != list(task.class_names):  # which side is y = 1
+        raise ValueError(f"The model file's class names do not fit its task '{task.name}' "
+                         f"(expected {list(task.class_names)}).")
     neurons = 10 if task.all_ten else 1
     coef = _numbers(document.get("coef"), (neurons, N_FEATURES), "coef")
     intercept = _numbers(document.get("intercept"), (neurons,), "intercept")

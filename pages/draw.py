@@ -57,7 +57,7 @@ def answer(decision: Decision, run: Run) -> None:
         if task.right is None:
             question = f"Is it a {yes_name}?"
         else:
-            question = f"Is it a {yes_name} or a {task.class_names[0]}?"
+            question = f"Is it a {task.class_names[0]} or a {yes_name}?"
         verdict = ("**Yes**" if is_yes else "**No**") if task.right is None else f"A **{decision.name}**"
         st.markdown(f"{question} {verdict}, with probability {decision.confidence:.0%}.")
     else:

@@ -83,12 +83,15 @@ def task_picker() -> tuple[Task | None, str | None]:
                                        "against any others, or against all the rest.")
     if PRESETS.get(preset):
         return Task.parse(PRESETS[preset]), None
-    left_col, right_col = st.columns(2)
-    left = left_col.multiselect("These digits…", DIGIT_OPTIONS, key="task_left", persist_state="session",
-                                help="The digits the neuron should answer 'yes' to.")
+    left = st.multiselect("These digits…", DIGIT_OPTIONS, key="task_left", persist_state="session",
+                          placeholder="Pick digits",
+                          help="One side of the task. Against all the other digits, these are the neuron's 'yes' "
+                               "(y = 1).")
     rest = st.toggle("…against all the other digits", key="task_rest", persist_state="session")
-    right = right_col.multiselect("…against these digits", DIGIT_OPTIONS, key="task_right",
-                                  persist_state="session", disabled=rest)
+    right = st.multiselect("…against these digits", DIGIT_OPTIONS, key="task_right", persist_state="session",
+                           disabled=rest, placeholder="Pick digits",
+                           help="The other side: the neuron's 'yes' (y = 1; a is the probability of these), as "
+                                "the 1 is in the tutorial's 0 vs 1.")
     try:
         return (Task.versus_rest(left) if rest else Task.versus(left, right)), None
     except ValueError as error:
@@ -166,7 +169,7 @@ def show_examples(task: Task) -> None:
         _shared.show(figures.digit_row(images, [f"{name}: {count}" for name, count, _ in rows], columns=5),
                      "examples_all")
         return
-    for name, count, images in reversed(_shared.task_examples(task.code, 10)):
+    for name, count, images in _shared.task_examples(task.code, 10):
         st.caption(f"**{name}**: {count} examples")
         _shared.show(figures.digit_row(images, height=60), f"examples_{name}")
 

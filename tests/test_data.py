@@ -17,9 +17,9 @@ def test_dataset_is_scaled_and_read_only():
 @pytest.mark.parametrize(
     "code, name, classes, canonical",
     [
-        ("0v1", "0 vs 1", ("1", "0"), "0v1"),
-        ("38v5", "3 and 8 vs 5", ("5", "3 or 8"), "38v5"),
-        ("83v5", "3 and 8 vs 5", ("5", "3 or 8"), "38v5"),
+        ("0v1", "0 vs 1", ("0", "1"), "0v1"),
+        ("38v5", "3 and 8 vs 5", ("3 or 8", "5"), "38v5"),
+        ("83v5", "3 and 8 vs 5", ("3 or 8", "5"), "38v5"),
         ("2vrest", "2 vs rest", ("not 2", "2"), "2vrest"),
         ("147vrest", "1, 4 and 7 vs rest", ("not 1, 4 or 7", "1, 4 or 7"), "147vrest"),
         (" ALL ", "all ten digits", tuple("0123456789"), "all"),
@@ -72,11 +72,17 @@ def test_impossible_tasks(build, message):
         build()
 
 
-def test_labels_put_the_first_side_in_class_1():
+def test_labels_follow_the_tutorial():
+    """y = 1 for the second side of "A vs B" (in "0 vs 1", y is the digit), and for the
+    named digits against the rest (in "2 vs rest", y = 1 means a 2)."""
+    mask, y = Task.parse("0v1").labels(np.array([0, 1, 1, 7]))
+    assert mask.tolist() == [True, True, True, False] and y.tolist() == [0, 1, 1]
     task = Task.parse("38v5")
     mask, y = task.labels(np.array([3, 5, 8, 1, 5]))
     assert mask.tolist() == [True, True, True, False, True]
-    assert y.tolist() == [1, 0, 1, 0]
+    assert y.tolist() == [0, 1, 0, 1] and task.positive == (5,)
+    mask, y = Task.parse("2vrest").labels(np.array([2, 5]))
+    assert y.tolist() == [1, 0] and Task.parse("2vrest").positive == (2,)
     mask, y = Task.all_digits().labels(np.array([4, 0]))
     assert mask.all() and y.tolist() == [4, 0]
 
@@ -117,8 +123,9 @@ def test_smallest_allowed_test_share_keeps_every_digit():
 
 def test_examples_show_each_side():
     rows = examples(Task.parse("2vrest"), per_class=6)
-    assert [(name, count) for name, count, _ in rows] == [("not 2", 1620), ("2", 177)]
-    not_two = rows[0][2]
+    assert [(name, count) for name, count, _ in rows] == [("2", 177), ("not 2", 1620)]  # in the name's order
+    assert [name for name, _, _ in examples(Task.parse("38v5"), 1)] == ["3 or 8", "5"]
+    not_two = rows[1][2]
     assert not_two.shape == (6, 8, 8)
     data = load_digits_dataset()
     shown = [data.y[np.flatnonzero((data.images == image).all(axis=(1, 2)))[0]] for image in not_two]

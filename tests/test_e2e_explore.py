@@ -25,7 +25,7 @@ def test_a_link_restores_the_settings_and_trains_them(page, server):
     curve = _train_and_wait(page)
     assert curve["traces"][0]["x"][-1] == 200
     weights = chart_data(page, ".st-key-weights")
-    assert "blue → 3, red → 8" in page.inner_text(".st-key-weights")
+    assert "blue → 8, red → 3" in page.inner_text(".st-key-weights")
     assert len(weights["traces"][0]["z"]) == 8
     assert re.search(r"Finished at iteration\s+200", page.inner_text("body"))
     assert re.search(r"[?&]task=3v8", page.url) and re.search(r"[?&]lr=0.5", page.url)

@@ -28,7 +28,7 @@ def test_binary_weight_map_is_one_upright_square_8x8_map():
     np.testing.assert_array_equal(np.asarray(trace.z), coef.reshape(8, 8))
     _assert_upright_and_square(fig)
     assert (trace.zmin, trace.zmid, trace.zmax) == (-43, 0, 43)
-    assert fig.layout.annotations[0].text == "blue → 0, red → 1"
+    assert fig.layout.annotations[0].text == "blue → 1, red → 0"  # as the tutorial: y = 1 is the digit 1
 
 
 def test_ten_weight_maps_share_one_symmetric_scale():

@@ -21,7 +21,7 @@ def test_round_trip_keeps_weights_task_and_settings(trained):
     text = model_to_json(trained)
     document = json.loads(text)
     assert document["format"] == "lrviz-model" and document["version"] == 1
-    assert document["task"] == "38v5" and document["class_names"] == ["5", "3 or 8"]
+    assert document["task"] == "38v5" and document["class_names"] == ["3 or 8", "5"]
     saved = model_from_json(text.encode())
     assert saved.settings == trained.settings
     np.testing.assert_array_equal(saved.coef, trained.model.coef_)  # exact, not rounded
@@ -72,6 +72,7 @@ def _changed(trained, **changes):
         (lambda t: _changed(t, task="<script>alert(1)</script>"), "\"task\" is invalid: not a task"),
         (lambda t: _changed(t, task=5), "\"task\" is missing or not a str"),
         (lambda t: _changed(t, classes=[0, 1, 2]), "classes do not fit"),
+        (lambda t: _changed(t, class_names=["5", "3 or 8"]), "class names do not fit its task '3 and 8 vs 5'"),
         (lambda t: _changed(t, coef=[[0.0] * 63]), "\"coef\" must be 1 x 64 numbers"),
         (lambda t: _changed(t, coef=[[True] * 64]), "\"coef\" must be 1 x 64"),
         (lambda t: _changed(t, coef="AAAA"), "\"coef\" must be 1 x 64"),
