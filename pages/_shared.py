@@ -68,6 +68,13 @@ DARK_STYLE = """
 .stApp [data-testid="stNumberInput"] button { background-color: #334155; color: #F1F5F9; }
 .stApp [data-testid="stAlertContainer"] { background-color: #1E3A5F; }
 .stApp [data-testid="stAlertContainer"] * { color: #F1F5F9; }
+.stApp [data-testid="stMultiSelect"] div:has(> [data-testid="stMultiSelectTagsContainer"]) {
+    background-color: #1E293B; border-color: #64748B; }
+.stApp [data-testid="stMultiSelect"] input { background-color: transparent; }
+.stApp [data-testid="stCheckbox"] label > div:not([data-testid]) { background-color: #64748B; }
+.stApp [data-testid="stCheckbox"] label:has(input:checked) > div:not([data-testid]) { background-color: #0072B2; }
+.stApp [data-testid="stTooltipIcon"] svg { color: #CBD5E1; }
+.stApp button[kind="primary"] { background-color: #0072B2; border-color: #38BDF8; color: #FFFFFF; }
 """
 PRESENT_KEY = "present"  # widget key: presentation mode on or off
 LOOK_KEY = "look"  # widget key: "light" or "dark" (presentation mode)
