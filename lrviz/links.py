@@ -22,7 +22,7 @@ PARAMETERS = {"task": "task", "lr": "learning_rate", "iters": "iterations", "l2"
 #: Longer values are never valid; they are rejected before any parsing.
 MAX_VALUE_LENGTH = 40
 _NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?")
-_WHOLE = re.compile(r"[0-9]+")  # ASCII digits only: no "١" or "１"
+_WHOLE = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: no "١" or "１"
 
 
 @dataclass(frozen=True)
@@ -104,4 +104,5 @@ def _reason(error: ValueError) -> str:
     message = str(error)
     if "is not a task code" in message:  # that message starts with the code itself
         return f"not a task; expected {TASK_CODE_EXAMPLES}"
-    return re.sub(r"\s*;?\s*got .*$", "", message, flags=re.DOTALL).rstrip(". ")
+    reason = re.sub(r"\s*;?\s*got .*$", "", message, flags=re.DOTALL).rstrip(". ")
+    return re.sub(r"^The ", "the ", reason)  # read after "lr: "

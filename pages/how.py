@@ -46,6 +46,11 @@ def model_summary(run, own: bool) -> None:
 def pick_example(run) -> int:
     """The example widgets; returns the index of the test example to show."""
     n = len(run.data.y_test)
+    linked = st.query_params.get(EXAMPLE)
+    if linked is not None and not (linked.isascii() and linked.isdigit() and int(linked) < n):
+        st.warning(f"The link's example is not the number of a test digit (0 to {n - 1}), so test digit 0 "
+                   "is shown.",
+                   icon=":material/link_off:")
     value = st.session_state.get(EXAMPLE)
     if isinstance(value, (int, np.integer)) and not 0 <= value < n:  # from a model with more test digits
         st.session_state[EXAMPLE] = int(min(max(value, 0), n - 1))

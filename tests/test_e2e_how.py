@@ -112,6 +112,11 @@ def test_a_link_to_an_example(page, server, ready):
     assert _example_index(page) == 17
     _assert_numbers_match(page, _example(ready, 17), ready.settings.task.class_names)
     assert exceptions(page) == []
+    page.goto(server + "/how?example=%3Cb%3E9")  # not a number: says so, never echoes it
+    wait_idle(page)
+    warning = page.locator("[data-testid='stAlert']").first.inner_text()
+    assert "not the number of a test digit" in warning and "<b>" not in warning
+    assert _example_index(page) == 0 and exceptions(page) == []
 
 
 def test_the_session_model_after_training(page, server):

@@ -56,7 +56,7 @@ HOSTILE = [
     ("iters", "0", "between 1 and 50000"),
     ("l2", "-0.5", "between 0 and 10"),
     ("init", "<b>ones</b>", "must be 'zeros' or 'random'"),
-    ("seed", "-5", "whole number"),
+    ("seed", "-5", "between 0 and 2147483647"),
     ("test", "0.9", "between 0.05 and 0.5"),
     ("test", "", "must be a number"),
 ]

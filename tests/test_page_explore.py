@@ -44,7 +44,7 @@ def test_a_nonsense_link_says_what_it_ignored_and_still_trains(app):
     at = app.run()
     assert not at.exception
     (warning,) = at.warning
-    for part in ("task: not a task", "lr: The learning rate must be between", "iters: must be a whole number",
+    for part in ("task: not a task", "lr: the learning rate must be between", "iters: must be a whole number",
                  "init: must be 'zeros' or 'random'"):
         assert part in warning.value
     assert "<img" not in warning.value and "onerror" not in texts(at)
