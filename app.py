@@ -11,9 +11,10 @@ from pages import _memory, _shared
 _shared.mark_app_started()
 st.set_page_config(page_title="lrviz: a neuron that reads digits", page_icon="🧠", layout="wide")
 
+train_page = st.Page("pages/train.py", title="Train", icon=":material/monitoring:", url_path="train", default=True)
 navigation = st.navigation(
     [
-        st.Page("pages/train.py", title="Train", icon=":material/monitoring:", url_path="train", default=True),
+        train_page,
         st.Page("pages/draw.py", title="Draw", icon=":material/draw:", url_path="draw"),
         st.Page("pages/explore.py", title="Explore", icon=":material/query_stats:", url_path="explore"),
         st.Page("pages/how.py", title="How it works", icon=":material/school:", url_path="how"),
@@ -21,6 +22,8 @@ navigation = st.navigation(
 )
 _memory.restore(_shared.SESSION_KEYS)  # after a reload: this browser's runs
 _memory.keep(_shared.SESSION_KEYS)  # (also here: a button's callback may have started a run)
+if navigation is not train_page:  # leaving the Train page mid-run stops the run where it is (Continue goes on)
+    st.session_state[_shared.TRAINING_KEY] = False
 _shared.sidebar()
 with st.sidebar:
     _memory.set_cookie()

@@ -151,13 +151,15 @@ def digit_row(images: np.ndarray, titles: Sequence[str] | None = None, *, column
 
 
 def digit_image(image: np.ndarray, *, title: str | None = None, height: int = 260) -> go.Figure:
-    """One 8x8 image (values in [0, 1]), upright and square, pixels drawn as cells."""
+    """One 8x8 image (values in [0, 1]), upright and square, pixels drawn as cells, framed so
+    that blank cells still show where the image ends."""
+    frame = dict(type="rect", x0=-0.5, x1=_SIDE - 0.5, y0=-0.5, y1=_SIDE - 0.5, line=dict(color=MUTED_COLOR, width=1))
     return go.Figure(
         go.Heatmap(z=np.asarray(image, dtype=float).reshape(IMAGE_SHAPE), zmin=0, zmax=1,
                    colorscale=INK_COLORSCALE, showscale=False, xgap=1, ygap=1, meta=INK_META,
                    hovertemplate="row %{y}, column %{x}<br>ink %{z:.2f}<extra></extra>"),
         layout=dict(**BASE_LAYOUT, **IMAGE_AXES, title=dict(text=title) if title else None, height=height,
-                    margin=dict(l=0, r=0, t=40 if title else 0, b=0)),
+                    margin=dict(l=1, r=1, t=40 if title else 1, b=1), shapes=[frame]),
     )
 
 
@@ -220,7 +222,7 @@ def probability_bars(probabilities: Sequence[float], class_names: Sequence[str],
         go.Bar(x=list(class_names), y=probabilities, marker_color=colors, text=[f"{p:.0%}" for p in probabilities],
                textposition="outside", cliponaxis=False, hovertemplate="%{x}: %{y:.3f}<extra></extra>"),
         layout=dict(**BASE_LAYOUT, xaxis=dict(PLOT_AXIS, type="category", title=dict(text="class")),
-                    yaxis=dict(PLOT_AXIS, range=[0, 1.15], tickformat=".0%", title=dict(text="probability")),
+                    yaxis=dict(PLOT_AXIS, range=[0, 1.25], tickformat=".0%", title=dict(text="probability")),
                     height=height, margin=dict(l=10, r=10, t=10, b=10)),
     )
 

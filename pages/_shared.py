@@ -21,6 +21,8 @@ threadpool_limits(limits=1, user_api="blas")
 
 #: Session-state key of the run the Train page shows and the Draw page uses.
 RUN_KEY = "run"
+#: Session-state key: True while the current run should be advancing (on the Train page).
+TRAINING_KEY = "training"
 #: Session-state keys of every run of the session (for Explore), and of how many were numbered.
 HISTORY_KEY = "runs"
 COUNT_KEY = "run_count"

@@ -24,7 +24,6 @@ LEARNING_RATES = [m * 10.0**e for e in range(-4, 2) for m in (1, 2, 5)]
 LEARNING_RATES = [lr for lr in LEARNING_RATES if LEARNING_RATE_RANGE[0] <= lr <= LEARNING_RATE_RANGE[1]]
 TEST_SHARES = [round(0.05 * k, 2) for k in range(1, 11)]
 DIGIT_OPTIONS = list(range(10))
-TRAINING = "training"  # session key: True while a run should be advancing
 SETTINGS = "train_settings"  # session key: (Settings or None, problem) from the widgets, for the live panel
 LINK_READ = "link_read"  # session key: the link's query was applied (once per browser session)
 LINK_IGNORED = "link_ignored"  # session key: what the link had that was not used
@@ -195,7 +194,7 @@ def model_file(run: Run | None) -> None:
             else:
                 st.session_state.pop("load_error", None)
                 st.session_state[_shared.RUN_KEY] = loaded
-                st.session_state[TRAINING] = False
+                st.session_state[_shared.TRAINING_KEY] = False
                 st.session_state[PENDING_SETTINGS] = loaded.settings  # the widgets show the model's settings
                 _shared.remember(loaded)
                 st.rerun()
@@ -214,25 +213,25 @@ def start(settings: Settings, initial: Run | None) -> None:
     run = Run(settings, _shared.task_data(settings.task.code, settings.test_size), initial_weights=weights,
               origin=origin)
     st.session_state[_shared.RUN_KEY] = run
-    st.session_state[TRAINING] = True
+    st.session_state[_shared.TRAINING_KEY] = True
     _shared.remember(run)  # now: a run that is stopped, or left for another page, is kept too
     st.session_state.pop(LINK_IGNORED, None)
 
 
 def stop() -> None:
-    st.session_state[TRAINING] = False
+    st.session_state[_shared.TRAINING_KEY] = False
 
 
 def go_on() -> None:
     run = _shared.current_run()
     if run.status == "finished":
         run.extend()
-    st.session_state[TRAINING] = True
+    st.session_state[_shared.TRAINING_KEY] = True
 
 
 def reset() -> None:
     st.session_state[_shared.RUN_KEY] = None
-    st.session_state[TRAINING] = False
+    st.session_state[_shared.TRAINING_KEY] = False
 
 
 def buttons(settings: Settings | None, initial: Run | None, run: Run | None, training: bool) -> None:
@@ -291,7 +290,7 @@ def train_live(run: Run, slots: dict, log_y: bool) -> None:
                 began = time.perf_counter()
                 draw(run, slots, log_y, live=not final)
                 pacer.drew(time.perf_counter() - began)
-    st.session_state[TRAINING] = False
+    st.session_state[_shared.TRAINING_KEY] = False
 
 
 def results(run: Run) -> None:
@@ -348,7 +347,7 @@ def live_panel(side_by_side: bool = False) -> None:
     side by side (presentation mode). Not a fragment: a click on Stop must interrupt the
     training loop, and only a rerun of the whole page does that."""
     run = _shared.current_run()
-    training = bool(st.session_state.get(TRAINING)) and run is not None
+    training = bool(st.session_state.get(_shared.TRAINING_KEY)) and run is not None
     settings, initial = st.session_state.get(SETTINGS, (None, None))
     buttons(settings, initial, run, training)
     slots = {"progress": st.empty()}
@@ -416,5 +415,5 @@ else:
         live_panel()
 
 current = _shared.current_run()
-if current is not None and current.last is not None and not st.session_state.get(TRAINING):
+if current is not None and current.last is not None and not st.session_state.get(_shared.TRAINING_KEY):
     results(current)

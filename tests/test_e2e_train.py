@@ -58,11 +58,18 @@ def test_stop_keeps_the_partial_model_and_continue_goes_on(page):
     screenshot(page, "train-stopped")
     click(page, "continue")
     time.sleep(1.0)
-    click(page, "stop")
+    page.get_by_role("link", name="Draw").click()  # leaving the page mid-run stops the run where it is
+    wait_text(page, "Draw a digit")
+    wait_idle(page)
+    page.get_by_role("link", name="Train").click()
     wait_idle(page)
     settle(page, CURVE)
     again = int(re.search(r"Stopped at iteration\s+(\d+)", wait_text(page, "Stopped at iteration")).group(1))
     assert stopped_at < again < 20_000
+    time.sleep(1.5)  # not resumed behind the user's back
+    still = int(re.search(r"Stopped at iteration\s+(\d+)", page.inner_text("body")).group(1))
+    assert still == again and button(page, "train").is_enabled()
+    assert not button(page, "continue").is_disabled()  # Continue goes on from there
     assert exceptions(page) == []
 
 
