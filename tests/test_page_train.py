@@ -147,4 +147,3 @@ def test_settings_and_model_survive_other_widgets(app):
     assert at.session_state["run"] is run and run.iteration == 80
     assert chart(at, "curve_")["layout"]["yaxis"]["type"] == "log"
     assert at.number_input(key="iters").value == 80
-
