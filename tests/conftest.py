@@ -96,3 +96,13 @@ def array(value) -> np.ndarray:
             shape = [int(n) for n in shape.split(",")]
         return flat.reshape(shape) if shape else flat
     return np.asarray(value, dtype=float)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say in the test output how many drawn digits the ready model read right (the Draw page's
+    accuracy on mouse drawings, recorded by test_e2e_draw)."""
+    for report in terminalreporter.getreports("passed") + terminalreporter.getreports("failed"):
+        for name, value in report.user_properties:
+            if name == "drawn_digits":
+                terminalreporter.write_sep("-", "Draw page, digits drawn with the mouse")
+                terminalreporter.write_line(value)
