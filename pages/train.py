@@ -236,7 +236,7 @@ def reset() -> None:
 
 def buttons(settings: Settings | None, initial: Run | None, run: Run | None, training: bool) -> None:
     """Train and Stop; Continue and Reset too, but not in presentation mode."""
-    cols = st.columns(2 if _shared.presenting() else 4)
+    cols = st.columns(2 if _shared.presenting() else 4, gap="xsmall")
     cols[0].button("Train", key="train", type="primary", icon=":material/play_arrow:", on_click=start,
                    args=(settings, initial), disabled=settings is None or training, width="stretch",
                    help="Start a new run from the initial weights with these settings.")
@@ -406,7 +406,7 @@ if _shared.presenting():  # the task and Train/Stop on top, the charts side by s
     settings_panel(presenting=True)
     live_panel(side_by_side=True)
 else:
-    controls, view = st.columns([2, 3], gap="large")
+    controls, view = st.columns([2, 3], gap="medium")
     with controls:
         st.caption("Pick the digits to tell apart, set the hyperparameters, press **Train**, and watch the cost "
                    "fall and the 64 weights turn into a picture.")
