@@ -77,7 +77,7 @@ DARK_STYLE = """
 .stApp [data-testid="stMultiSelect"] input { background-color: transparent; }
 .stApp [data-testid="stCheckbox"] label > div:not([data-testid]) { background-color: #64748B; }
 .stApp [data-testid="stCheckbox"] label:has(input:checked) > div:not([data-testid]) { background-color: #0072B2; }
-.stApp [data-testid="stTooltipIcon"] svg { color: #CBD5E1; }
+.stApp [data-testid="stTooltipIcon"] svg, .stApp [data-testid="stTooltipIcon"] svg * { stroke: #CBD5E1; }
 .stApp button[kind="primary"] { background-color: #0072B2; border-color: #38BDF8; color: #FFFFFF; }
 """
 PRESENT_KEY = "present"  # widget key: presentation mode on or off
