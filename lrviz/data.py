@@ -82,7 +82,8 @@ class Task:
         both = sorted(set(left) & set(right))
         if both:
             raise ValueError(
-                f"Digit {_join(tuple(both), 'and')} cannot be on both sides; put each digit on one side only."
+                f"{'Digit' if len(both) == 1 else 'Digits'} {_join(tuple(both), 'and')} cannot be on both sides; "
+                "put each digit on one side only."
             )
         return cls(left, right)
 

@@ -133,7 +133,8 @@ def _short(error: Exception) -> str:
 def _field(document: dict, name: str, kind: type, read):
     value = document.get(name)
     if not isinstance(value, kind):
-        raise ValueError(f"The model file's \"{name}\" is missing or not a {kind.__name__}.")
+        what = {str: "a text", dict: "a group of named values"}.get(kind, kind.__name__)
+        raise ValueError(f"The model file's \"{name}\" is missing or not {what}.")
     try:
         return read(value)
     except ValueError as error:

@@ -18,6 +18,8 @@ _shared.require_app()
 CANVAS_SIZE = 280
 CLEARS = "draw_clears"  # session key: how often Clear was pressed (a new empty drawing each time)
 USE_READY = "draw_use_ready"
+EXPLAIN_CLASS = "draw_explain_class"  # widget key: which neuron's score a ten-digit answer explains
+EXPLAINED_ANSWER = "draw_explained_answer"  # session key: the answer that choice was made for
 
 
 def clear() -> None:
@@ -84,7 +86,9 @@ def explain(decision: Decision, run: Run) -> None:
         names = list(task.class_names)
         shown = names[decision.predicted]
         if not _shared.presenting():
-            shown = st.selectbox("Explain the score of", names, index=decision.predicted, key="draw_explain_class",
+            if st.session_state.get(EXPLAINED_ANSWER) != shown:  # a new answer: explain it, not an older pick
+                st.session_state[EXPLAINED_ANSWER] = st.session_state[EXPLAIN_CLASS] = shown
+            shown = st.selectbox("Explain the score of", names, key=EXPLAIN_CLASS,
                                  help="Each digit has its own neuron; pick one to see why it scored as it did.")
         neuron = names.index(shown)
         z, b = decision.logits[neuron], decision.bias[neuron]

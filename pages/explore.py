@@ -22,9 +22,14 @@ def _formatted(row: dict) -> dict:
     def show(name, value):
         if value is None or name not in ("train accuracy", "test accuracy", "train cost", "test cost"):
             return value
-        return f"{value:.1%}" if "accuracy" in name else f"{value:.4f}"
+        return f"{value:.1%}" if "accuracy" in name else _cost(value)
 
     return {name: show(name, value) for name, value in row.items()}
+
+
+def _cost(value: float) -> str:
+    """A cost to four decimals, or in powers of ten once it has blown up."""
+    return f"{value:.4f}" if abs(value) < 1e4 else f"{value:.3g}"
 
 
 def compare(runs: list) -> None:
@@ -68,10 +73,10 @@ def replay(runs: list) -> None:
     # one colour scale for the whole replay; a run that blew up gets its own at each iteration
     diverged = run.status == "diverged"
     limit = None if diverged else figures.weight_limit([s.coef for s in run.snapshots])
-    curve, weights = st.columns([3, 2])
+    curve, weights = st.columns([1, 1] if run.settings.task.all_ten else [3, 2])
     with curve, st.container(key="replay_curve"):
         _shared.show(figures.learning_curve(upto, max_iteration=run.iteration), f"replay_curve_{iteration}")
-        st.caption(f"Iteration {iteration}: train cost {shown.train_cost:.4f}, test accuracy "
+        st.caption(f"Iteration {iteration}: train cost {_cost(shown.train_cost)}, test accuracy "
                    f"{shown.test_accuracy:.1%}.")
     with weights, st.container(key="replay_weights"):
         _shared.show(figures.weight_maps(shown.coef, run.settings.task.class_names, limit=limit),

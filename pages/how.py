@@ -201,7 +201,7 @@ def play(example: backprop.ExamplePass, names) -> None:
             st.caption("σ squashes any z into (0, 1); a > 0.5 exactly when z > 0. Its slope ∂a/∂z = a(1 - a) "
                        "(dashed) is at most 1/4, at z = 0, and nearly 0 far out, where the neuron is sure.")
         else:
-            sigmoid_panel(example.margin, "this digit")
+            sigmoid_panel(example.margin, "this digit's margin")
             st.caption(r"With ten classes the probability of the true class is a sigmoid too, "
                        r"$a_y = \sigma\big(z_y - \log\sum_{k \ne y} e^{z_k}\big)$: the marked point is this "
                        f"digit's a{sub(names[example.y_index])}. The slope (dashed) is at most 1/4, at z = 0.")

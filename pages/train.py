@@ -269,8 +269,9 @@ def draw(run: Run, slots: dict, log_y: bool, live: bool = False) -> None:
         slots["progress"].progress(0.0, text=f"A model loaded from a file, trained {run.prior_iterations} "
                                              "iterations: **Continue** trains it further, **Train** starts anew.")
     elif not live or frame % 2 == 1:
+        before = f" (after {run.prior_iterations} in its file)" if run.prior_iterations else ""
         slots["progress"].progress(min(1.0, last.iteration / max(run.target, 1)),
-                                   text=f"Iteration {last.iteration} of {run.target}")
+                                   text=f"Iteration {last.iteration} of {run.target}{before}")
     end = max(run.iteration, 1) if run.status == "diverged" else run.target  # a blow-up fills the chart
     _shared.show(figures.learning_curve(run.snapshots, log_y=log_y, max_iteration=end, legend=not live),
                  f"curve_{last.iteration}", slots["curve"])
@@ -285,6 +286,8 @@ def train_live(run: Run, slots: dict, log_y: bool) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DivergenceWarning)  # the page explains a blow-up itself
         for snapshot in run.advance():
+            if not st.session_state.get(_shared.TRAINING_KEY):  # Stop was pressed, or the page left
+                break
             final = snapshot.stop_reason is not None
             if final or "frames" not in slots or pacer.should_draw(snapshot.iteration):
                 began = time.perf_counter()
@@ -315,8 +318,11 @@ def results(run: Run) -> None:
         c.metric("Trained iterations", f"{run.prior_iterations}", help=f"Before it was saved. {costs}")
     else:
         state = {"finished": "Finished", "stopped": "Stopped"}[run.status]
-        before = f" It had been trained {run.prior_iterations} iterations before." if run.prior_iterations else ""
-        c.metric(f"{state} at iteration", f"{last.iteration}", help=costs + before)
+        if run.prior_iterations:
+            c.metric(f"{state} after iterations", f"{run.total_iterations}",
+                     help=f"{last.iteration} here, after {run.prior_iterations} before it was saved. {costs}")
+        else:
+            c.metric(f"{state} at iteration", f"{last.iteration}", help=costs)
     if task.all_ten:
         st.info("**Reading the weight maps:** each map is one neuron, the one for that digit. Blue pixels raise "
                 "its score z when they are inked, red pixels lower it; the digit whose neuron scores highest wins.")
@@ -335,8 +341,13 @@ def results(run: Run) -> None:
         st.subheader(f"Misread test digits: {len(wrong)} of {len(predicted)}")
         if len(wrong):
             shown = wrong[:12]
-            titles = [f"{task.class_names[predicted[i]]} {confidence[i]:.0%}" for i in shown]
-            st.caption("Each digit with what the model said and how sure it was, most confident first.")
+            most = f"The {len(shown)} most confident mistakes" if len(wrong) > len(shown) else "Each one"
+            if task.all_ten:
+                titles = [f"{task.class_names[predicted[i]]} {confidence[i]:.0%}" for i in shown]
+                st.caption(f"{most}, with what the model said and how sure it was.")
+            else:  # a wrong answer of a two-class model is always the other class: say only how sure
+                titles = [f"{confidence[i]:.0%}" for i in shown]
+                st.caption(f"{most}, with how sure the model was of its wrong answer (the other class).")
             _shared.show(figures.digit_row(run.data.X_test[shown], titles, columns=6), "misread")
         else:
             st.success("The model reads every test digit right.")
@@ -350,6 +361,9 @@ def live_panel(side_by_side: bool = False) -> None:
     training = bool(st.session_state.get(_shared.TRAINING_KEY)) and run is not None
     settings, initial = st.session_state.get(SETTINGS, (None, None))
     buttons(settings, initial, run, training)
+    if run is not None and not training and settings is not None and settings != run.settings:
+        st.caption(f"The charts show {_shared.run_name(run)}: {run.settings.label}. Press **Train** to train with "
+                   "the settings chosen now.")
     slots = {"progress": st.empty()}
     shown_task = run.settings.task if run is not None else settings.task if settings is not None else None
     ten_maps = shown_task is not None and shown_task.all_ten  # ten maps need as much room as the curve

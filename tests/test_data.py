@@ -43,6 +43,7 @@ def test_constructors_match_codes():
         ("", "not a task code"),
         ("0v0", "Digit 0 cannot be on both sides"),
         ("12v23", "Digit 2 cannot be on both sides"),
+        ("123v23", "Digits 2 and 3 cannot be on both sides"),
         ("1v", "not a task code"),
         ("0123456789vrest", "'the rest' is empty"),
         ("11v2", "repeats a digit"),

@@ -70,7 +70,7 @@ def _changed(trained, **changes):
         (lambda t: _changed(t, version=2), "version 2, made by a newer lrviz"),
         (lambda t: _changed(t, version="1"), "no valid \"version\""),
         (lambda t: _changed(t, task="<script>alert(1)</script>"), "\"task\" is invalid: not a task"),
-        (lambda t: _changed(t, task=5), "\"task\" is missing or not a str"),
+        (lambda t: _changed(t, task=5), "\"task\" is missing or not a text"),
         (lambda t: _changed(t, classes=[0, 1, 2]), "classes do not fit"),
         (lambda t: _changed(t, class_names=["5", "3 or 8"]), "class names do not fit its task '3 and 8 vs 5'"),
         (lambda t: _changed(t, coef=[[0.0] * 63]), "\"coef\" must be 1 x 64 numbers"),

@@ -72,7 +72,7 @@ def test_load_a_model_file_and_use_it(app):
     assert not at.button(key="continue").disabled
     at.button(key="continue").click().run()
     assert run.status == "finished" and run.iteration == 120 and run.total_iterations == 240
-    assert any(m.label == "Finished at iteration" and m.value == "120" for m in at.metric)
+    assert any(m.label == "Finished after iterations" and m.value == "240" for m in at.metric)
     at.switch_page("pages/draw.py").run()
     assert "this session's model" in texts(at) and "2 vs rest" in texts(at)
 

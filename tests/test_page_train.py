@@ -147,3 +147,13 @@ def test_settings_and_model_survive_other_widgets(app):
     assert at.session_state["run"] is run and run.iteration == 80
     assert chart(at, "curve_")["layout"]["yaxis"]["type"] == "log"
     assert at.number_input(key="iters").value == 80
+
+
+def test_the_page_says_when_the_charts_are_of_other_settings(app):
+    at = _set_iterations(app.run(), 60).run()
+    at.button(key="train").click().run()
+    assert "The charts show" not in texts(at)
+    at.button_group(key="task_preset").set_value("all ten").run()
+    assert "The charts show run 1: 0 vs 1 · lr 0.05 · 60 it" in texts(at)
+    at.button(key="train").click().run()
+    assert "The charts show" not in texts(at)
