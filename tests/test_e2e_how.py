@@ -90,7 +90,7 @@ def test_the_ready_models_numbers_and_the_sigmoid(page, server, ready):
     data = settle(page, SIGMOID)
     (point,) = [t for t in data["traces"] if t["name"] == "z"]
     assert point["x"] == [pytest.approx(1.0)] and point["y"] == [pytest.approx(float(sigmoid(1.0)))]
-    (mark,) = [t for t in data["traces"] if t["name"] == "this digit"]
+    (mark,) = [t for t in data["traces"] if t["name"] == "this digit's margin"]
     assert mark["x"] == [pytest.approx(ex.margin)]  # ten classes: a_y = sigmoid(margin)
     assert exceptions(page) == []
 
