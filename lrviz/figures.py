@@ -222,7 +222,8 @@ def probability_bars(probabilities: Sequence[float], class_names: Sequence[str],
         go.Bar(x=list(class_names), y=probabilities, marker_color=colors, text=[f"{p:.0%}" for p in probabilities],
                textposition="outside", cliponaxis=False, hovertemplate="%{x}: %{y:.3f}<extra></extra>"),
         layout=dict(**BASE_LAYOUT, xaxis=dict(PLOT_AXIS, type="category", title=dict(text="class")),
-                    yaxis=dict(PLOT_AXIS, range=[0, 1.25], tickformat=".0%", title=dict(text="probability")),
+                    yaxis=dict(PLOT_AXIS, range=[0, 1.25], tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%",
+                               title=dict(text="probability")),
                     height=height, margin=dict(l=10, r=10, t=10, b=10)),
     )
 
