@@ -3,8 +3,8 @@ and the log loss, drawn with one example's numbers (its gradient maps are `figur
 
 They follow `lrviz.figures`' conventions: plain data in, a `go.Figure` out, the shared
 `BASE_LAYOUT` (no template; its font sets every text's family, size and colour).
-`format_number` writes the numbers the
-figures and the page show, so that a test can find them again.
+`format_number` writes the numbers the figures and the page show, so that a test can find
+them again.
 """
 
 from __future__ import annotations

@@ -10,13 +10,12 @@ malformed or foreign file gets a message that says what is wrong.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from lrviz.data import IMAGE_SHAPE, TASK_CODE_EXAMPLES, Task
-from lrviz.runs import Run, Settings
+from lrviz.runs import Run, Settings, is_finite_number
 
 FORMAT = "lrviz-model"
 VERSION = 1
@@ -141,18 +140,11 @@ def _field(document: dict, name: str, kind: type, read):
         raise ValueError(f"The model file's \"{name}\" is invalid: {error}") from None
 
 
-def _finite(number: int | float) -> bool:
-    try:
-        return math.isfinite(number)
-    except OverflowError:  # an int beyond the range of floats
-        return False
-
-
 def _numbers(value, shape: tuple[int, ...], name: str) -> np.ndarray:
     """A nested list of finite numbers with exactly this shape."""
     def valid(item, depth):
         if depth == len(shape):
-            return isinstance(item, (int, float)) and not isinstance(item, bool) and _finite(item) \
+            return isinstance(item, (int, float)) and not isinstance(item, bool) and is_finite_number(item) \
                 and abs(item) <= MAX_WEIGHT
         return isinstance(item, list) and len(item) == shape[depth] and all(valid(i, depth + 1) for i in item)
 

@@ -72,6 +72,15 @@ def ready_settings() -> Settings:
     return Settings(task=Task.all_digits(), **READY_SETTINGS_KW)
 
 
+def is_finite_number(value: float) -> bool:
+    """Whether a number from outside (a link, a file) is finite; an int too large for a float
+    is not (`math.isfinite` would raise OverflowError for it)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
 def _check_range(name: str, value, bounds: tuple, integer: bool = False) -> None:
     kind = (int, np.integer) if integer else (int, float, np.integer, np.floating)
     low, high = bounds
@@ -79,12 +88,10 @@ def _check_range(name: str, value, bounds: tuple, integer: bool = False) -> None
     if isinstance(value, bool) or not isinstance(value, kind):
         what = "a whole number" if integer else "a number"
         raise ValueError(f"The {name} must be {what}; got {str(value)[:20]!r}.")
-    try:
-        finite = math.isfinite(value)
-    except OverflowError:  # an int beyond the range of floats
-        raise ValueError(f"The {name} must be between {shown(low)} and {shown(high)}; got a number of "
-                         f"{len(str(abs(value)))} digits.") from None
-    if not finite:
+    if not is_finite_number(value):
+        if isinstance(value, int):  # finite, but beyond the range of floats
+            raise ValueError(f"The {name} must be between {shown(low)} and {shown(high)}; got a number of "
+                             f"{len(str(abs(value)))} digits.")
         raise ValueError(f"The {name} must be a number; got {value!r}.")
     if not low <= value <= high:
         raise ValueError(f"The {name} must be between {shown(low)} and {shown(high)}; got {shown(value)}.")
