@@ -15,6 +15,8 @@ from collections import OrderedDict
 
 import streamlit as st
 
+from lrviz.runs import Run
+
 COOKIE = "lrviz_session"
 TOKEN_KEY = "_lrviz_token"
 RESTORED_KEY = "_lrviz_restored"
@@ -90,8 +92,9 @@ def keep(keys: tuple[str, ...]) -> None:
     _store().put(_token(), {key: st.session_state[key] for key in keys if key in st.session_state})
 
 
-def _runs(values: dict) -> list:
-    runs = list(values.get("runs") or [])
-    if values.get("run") is not None:
-        runs.append(values["run"])
-    return runs
+def _runs(values: dict) -> list[Run]:
+    """Every run among the kept values (a run, or a list of runs)."""
+    found = []
+    for value in values.values():
+        found.extend(item for item in (value if isinstance(value, list) else [value]) if isinstance(item, Run))
+    return found

@@ -31,10 +31,10 @@ def choose_model() -> tuple[Run, bool]:
     session_run = _shared.trained_run()
     if session_run is None:
         return _shared.ready_run(), False
-    if _shared.presenting():
+    if _shared.presenting():  # no switch on a projector: the choice made before stands
         use_ready = bool(st.session_state.get(USE_READY))
-        return (_shared.ready_run(), False) if use_ready else (session_run, True)
-    use_ready = st.toggle("Use the ready ten-digit model instead", key=USE_READY, persist_state="session")
+    else:
+        use_ready = st.toggle("Use the ready ten-digit model instead", key=USE_READY, persist_state="session")
     return (_shared.ready_run(), False) if use_ready else (session_run, True)
 
 

@@ -32,8 +32,9 @@ def random_example(n: int) -> None:
 
 def model_summary(run, own: bool) -> None:
     last, task = run.last, run.settings.task
-    origin = run.origin  # e.g. a model loaded from a file
-    trained = f"{run.total_iterations} iterations, test accuracy {last.test_accuracy:.1%}" + (f", {origin}" if origin else "")
+    trained = f"{run.total_iterations} iterations, test accuracy {last.test_accuracy:.1%}"
+    if run.origin:  # e.g. a model loaded from a file
+        trained += f", {run.origin}"
     with st.container(key="model"):
         if own:
             st.markdown(f"The numbers below are those of **this session's model**: {task.name} ({trained}).")
@@ -48,9 +49,8 @@ def pick_example(run) -> int:
     n = len(run.data.y_test)
     linked = st.query_params.get(EXAMPLE)
     if linked is not None and not (linked.isascii() and linked.isdigit() and int(linked) < n):
-        st.warning(f"The link's example is not the number of a test digit (0 to {n - 1}), so test digit 0 "
-                   "is shown.",
-                   icon=":material/link_off:")
+        st.warning(f"The link's example is not the number of a test digit (0 to {n - 1}), so test digit 0 is "
+                   "shown.", icon=":material/link_off:")
     value = st.session_state.get(EXAMPLE)
     if isinstance(value, (int, np.integer)) and not 0 <= value < n:  # from a model with more test digits
         st.session_state[EXAMPLE] = int(min(max(value, 0), n - 1))

@@ -106,41 +106,43 @@ def hyperparameters(task: Task, show: bool = True) -> tuple[Settings | None, str
     _default("init", DEFAULTS.init)
     _default("seed", DEFAULTS.seed)
     _default("test", DEFAULTS.test_size)
+    if show:
+        hyperparameter_widgets()
+    state = st.session_state  # the widgets' values, shown or not
+    try:
+        settings = Settings(task, float(state.lr), int(state.iters), float(state.l2), state.init, int(state.seed),
+                            float(state.test))
+    except ValueError as error:
+        return None, str(error)
     if not show:
-        state = st.session_state
-        try:
-            settings = Settings(task, float(state.lr), int(state.iters), float(state.l2), state.init, int(state.seed),
-                                float(state.test))
-        except ValueError as error:
-            return None, str(error)
         st.caption(f"{settings.label}.", help="Presentation mode shows only the essential controls; switch it off "
                    "in the sidebar to change the other settings.")
-        return settings, None
+    return settings, None
+
+
+def hyperparameter_widgets() -> None:
+    """Learning rate, iterations, L2, initialisation, seed and test share, each with a line of help."""
     a, b = st.columns(2)
-    lr = a.select_slider("Learning rate", sorted(set(LEARNING_RATES) | {st.session_state.lr}), key="lr",
-                         persist_state="session", format_func=lambda v: f"{v:g}",
-                         help="Step size of gradient descent (log scale). Too small: slow. Too large: the cost "
-                              "jumps around or blows up.")
-    iters = b.number_input("Iterations", min_value=ITERATIONS_RANGE[0], max_value=ITERATIONS_RANGE[1], step=100,
-                           key="iters", persist_state="session",
-                           help="How many gradient-descent updates a press of Train makes.")
+    a.select_slider("Learning rate", sorted(set(LEARNING_RATES) | {st.session_state.lr}), key="lr",
+                    persist_state="session", format_func=lambda v: f"{v:g}",
+                    help="Step size of gradient descent (log scale). Too small: slow. Too large: the cost "
+                         "jumps around or blows up.")
+    b.number_input("Iterations", min_value=ITERATIONS_RANGE[0], max_value=ITERATIONS_RANGE[1], step=100,
+                   key="iters", persist_state="session",
+                   help="How many gradient-descent updates a press of Train makes.")
     c, d = st.columns(2)
-    l2 = c.number_input("L2 strength", min_value=L2_RANGE[0], max_value=L2_RANGE[1], step=0.001, format="%g",
-                        key="l2", persist_state="session",
-                        help="Penalty l2/2·‖w‖² on large weights: smoother weight maps, less overfitting.")
+    c.number_input("L2 strength", min_value=L2_RANGE[0], max_value=L2_RANGE[1], step=0.001, format="%g",
+                   key="l2", persist_state="session",
+                   help="Penalty l2/2·‖w‖² on large weights: smoother weight maps, less overfitting.")
     init = d.radio("Initial weights", list(INITS), key="init", persist_state="session", horizontal=True,
                    help="zeros: the tutorial's start. random: small random weights from a seed.")
     e, f = st.columns(2)
-    seed = e.number_input("Seed", min_value=SEED_RANGE[0], max_value=SEED_RANGE[1], step=1, key="seed",
-                          persist_state="session", disabled=init != "random",
-                          help="Seed of the random initial weights: the same seed gives the same start.")
-    test = f.select_slider("Test share", sorted(set(TEST_SHARES) | {st.session_state.test}), key="test",
-                           persist_state="session", format_func=lambda v: f"{v:.0%}",
-                           help="Share of the examples held out to test the model on digits it never trained on.")
-    try:
-        return Settings(task, float(lr), int(iters), float(l2), init, int(seed), float(test)), None
-    except ValueError as error:
-        return None, str(error)
+    e.number_input("Seed", min_value=SEED_RANGE[0], max_value=SEED_RANGE[1], step=1, key="seed",
+                   persist_state="session", disabled=init != "random",
+                   help="Seed of the random initial weights: the same seed gives the same start.")
+    f.select_slider("Test share", sorted(set(TEST_SHARES) | {st.session_state.test}), key="test",
+                    persist_state="session", format_func=lambda v: f"{v:.0%}",
+                    help="Share of the examples held out to test the model on digits it never trained on.")
 
 
 def start_from(settings: Settings | None) -> Run | None:
