@@ -27,10 +27,11 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from playwright.sync_api import sync_playwright  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
-from browser import CHROMIUM, CHROMIUM_ARGS, draw_strokes, settle, streamlit_server, wait_idle  # noqa: E402
-from drawn_digits import DRAWN_DIGITS  # noqa: E402
 from lrviz.data import Task  # noqa: E402
 from lrviz.runs import Run, Settings  # noqa: E402
+
+from browser import CHROMIUM, CHROMIUM_ARGS, draw_strokes, settle, streamlit_server, wait_idle  # noqa: E402
+from drawn_digits import DRAWN_DIGITS  # noqa: E402
 
 LONG = dict(task=Task.all_digits(), iterations=20_000)
 WATCH = """(selector) => {
@@ -75,7 +76,7 @@ def pen_up_to_prediction(page, url: str, rounds: int) -> list[float]:
     wait_idle(page)
     page.locator(".st-key-canvas canvas").last.wait_for()
     times = []
-    for digit, strokes in DRAWN_DIGITS[:rounds]:
+    for _digit, strokes in DRAWN_DIGITS[:rounds]:
         page.evaluate("() => { window.__answer = null; }")
         before = page.locator(".st-key-prediction").inner_text()
         draw_strokes(page, strokes)

@@ -70,7 +70,7 @@ def main() -> None:
 
     contenders = {"bare": lambda: tutorial_loop(X, y), "estimator": estimator, "snapshots": snapshots}
     times: dict[str, list[float]] = {name: [] for name in contenders}
-    for name, run in contenders.items():  # warm-up
+    for run in contenders.values():  # warm-up
         run()
     for _ in range(args.repeats):
         for name, run in contenders.items():
@@ -79,7 +79,7 @@ def main() -> None:
             times[name].append(time.perf_counter() - start)
 
     def ratio(a: str, b: str) -> float:
-        return statistics.median(x / y for x, y in zip(times[a], times[b]))
+        return statistics.median(x / y for x, y in zip(times[a], times[b], strict=True))
 
     print(f"1797 x 64, 2 vs rest, {ITERATIONS} iterations, {args.repeats} rounds (median seconds):")
     for name in contenders:

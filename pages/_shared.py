@@ -35,11 +35,13 @@ SESSION_KEYS = (RUN_KEY, HISTORY_KEY, COUNT_KEY)
 #: instead of squeezed side by side (Streamlit itself stacks them only below 640 px).
 _PAGE = '[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] > '
 _COLUMNS = '[data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]'
-_PAGE_COLUMNS = f'{_PAGE}{_COLUMNS}, {_PAGE}[data-testid="stLayoutWrapper"] > [data-testid="stVerticalBlock"] > {_COLUMNS}'
+_PAGE_COLUMNS = (f'{_PAGE}{_COLUMNS}, '
+                 f'{_PAGE}[data-testid="stLayoutWrapper"] > [data-testid="stVerticalBlock"] > {_COLUMNS}')
 STYLE = """
 .st-key-answer h1 { font-size: 5.5rem; line-height: 1.05; padding: 0; }
 .st-key-task_preset button { padding-left: 0.6rem; padding-right: 0.6rem; }
-:is(.st-key-train, .st-key-stop, .st-key-continue, .st-key-reset) button { padding-left: 0.4rem; padding-right: 0.4rem; }
+:is(.st-key-train, .st-key-stop, .st-key-continue, .st-key-reset) button {
+    padding-left: 0.4rem; padding-right: 0.4rem; }
 @media (max-width: 1000px) {
   :is(COLUMNS) { flex-wrap: wrap; }
   :is(COLUMNS) > [data-testid="stColumn"] { min-width: 100%; }
@@ -63,10 +65,12 @@ DARK_STYLE = """
 .stApp [data-testid="stMetricValue"], .stApp [data-testid="stMetricLabel"] * , .stApp td, .stApp th,
 .stApp [data-testid="stSidebarNavLink"] span { color: #F1F5F9; }
 .stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stCaptionContainer"] * { color: #CBD5E1; }
-.stApp button[kind="secondary"], .stApp button[data-variant="segmented_control"], .stApp [data-testid="stExpander"] details,
-.stApp [data-testid="stTable"] table, .stApp [data-baseweb="select"] > div, .stApp input {
+.stApp button[kind="secondary"], .stApp button[data-variant="segmented_control"],
+.stApp [data-testid="stExpander"] details, .stApp [data-testid="stTable"] table,
+.stApp [data-baseweb="select"] > div, .stApp input {
     background-color: #1E293B; color: #F1F5F9; border-color: #64748B; }
-.stApp button[data-variant="segmented_control"][aria-checked="true"] { background-color: #0C4A6E; border-color: #38BDF8; }
+.stApp button[data-variant="segmented_control"][aria-checked="true"] {
+    background-color: #0C4A6E; border-color: #38BDF8; }
 .stApp button[kind="secondary"]:disabled { color: #94A3B8; }
 .stApp [data-testid="stSidebarNavLink"][aria-current="page"] { background-color: #334155; }
 .stApp [data-testid="stNumberInput"] button { background-color: #334155; color: #F1F5F9; }

@@ -2,7 +2,8 @@
 # Run every lrviz test: unit tests of the core, page tests (AppTest) and end-to-end tests in
 # headless Chromium against `streamlit run app.py`. Installs what the tests need first:
 # the pinned Python packages and Debian's Chromium (Playwright drives it; nothing is downloaded
-# by Playwright itself). Extra arguments go to pytest, e.g. `bash scripts/test.sh -k draw`.
+# by Playwright itself). Runs the linter (ruff) first. Extra arguments go to pytest,
+# e.g. `bash scripts/test.sh -k draw`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,5 +15,8 @@ if [ ! -x /usr/bin/chromium ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
 fi
+
+# The linter first (ruff; its rules are in pyproject.toml): a lint error fails the run.
+python3 -m ruff check --quiet .
 
 exec python3 -m pytest "$@"

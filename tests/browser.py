@@ -123,7 +123,8 @@ def chart_data(page, selector: str) -> dict | None:
             if (!el || !el._fullData || !el._fullData.length) return null;
             const plain = (v) => v && v.length !== undefined && typeof v !== 'string' ? Array.from(v, plain) : v;
             return {
-                traces: el._fullData.map(t => ({type: t.type, name: t.name, x: plain(t.x), y: plain(t.y), z: plain(t.z)})),
+                traces: el._fullData.map(t => ({type: t.type, name: t.name, x: plain(t.x), y: plain(t.y),
+                                                z: plain(t.z)})),
                 yaxis: {autorange: el._fullLayout.yaxis.autorange, range: plain(el._fullLayout.yaxis.range),
                         scaleanchor: el._fullLayout.yaxis.scaleanchor, type: el._fullLayout.yaxis.type},
             };

@@ -157,7 +157,7 @@ def render(strokes, pen_width: float, size: int = CANVAS_SIZE) -> np.ndarray:
     for stroke in strokes:
         points = np.asarray(stroke, dtype=float).reshape(-1, 2)
         # Segments between consecutive points; a single point is a dot.
-        for (x0, y0), (x1, y1) in zip(points, points[1:] if len(points) > 1 else points):
+        for (x0, y0), (x1, y1) in zip(points, points[1:] if len(points) > 1 else points, strict=False):
             left, right = (int(np.clip(v, 0, size)) for v in (min(x0, x1) - reach, max(x0, x1) + reach + 1))
             top, bottom = (int(np.clip(v, 0, size)) for v in (min(y0, y1) - reach, max(y0, y1) + reach + 1))
             ys, xs = np.mgrid[top:bottom, left:right] + 0.5

@@ -108,7 +108,7 @@ def test_batch_gradient_is_the_training_loops(which, request):
     np.testing.assert_allclose(dW, loop_dW, rtol=1e-10, atol=1e-15)
     np.testing.assert_allclose(db, loop_db, rtol=1e-10, atol=1e-15)
     # the average of the examples' gradients, plus the L2 term on the weights
-    passes = [backprop.example_pass(model, x, int(k)) for x, k in zip(data.X_train, y_index)]
+    passes = [backprop.example_pass(model, x, int(k)) for x, k in zip(data.X_train, y_index, strict=True)]
     np.testing.assert_allclose(dW, np.mean([p.dw for p in passes], axis=0) + model.l2 * model.coef_, atol=1e-14)
     np.testing.assert_allclose(db, np.mean([p.db for p in passes], axis=0), atol=1e-14)
 

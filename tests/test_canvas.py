@@ -6,13 +6,14 @@ import time
 
 import numpy as np
 import pytest
-from drawn_digits import CANVAS_SIZE, DRAWN_DIGITS, LOOKS, render, to_canvas
 from scipy import ndimage
 from scipy.spatial.distance import cdist
 
 from lrviz.canvas import canvas_to_digit
 from lrviz.data import Task, load_digits_dataset, load_task
 from lrviz.model import LogisticRegressionGD
+
+from drawn_digits import CANVAS_SIZE, DRAWN_DIGITS, LOOKS, render, to_canvas
 
 PENS = {"thin": 8, "thick": 25}
 
@@ -187,7 +188,7 @@ def test_drawn_digits_look_like_training_digits(pen, model, drawn):
     features, digits = drawn
     by_model = model.predict(features[pen])
     by_mean = np.argmin(np.linalg.norm(class_means()[None] - features[pen][:, None], axis=2), axis=1)
-    wrong = [(int(d), int(p)) for d, p in zip(digits, by_model) if d != p]
+    wrong = [(int(d), int(p)) for d, p in zip(digits, by_model, strict=True) if d != p]
     report = (
         f"{pen} pen ({PENS[pen]} px): model right on {np.sum(by_model == digits)} of {len(digits)}, "
         f"nearest class mean on {np.sum(by_mean == digits)}; wrong (drawn, predicted): {wrong}"

@@ -3,11 +3,12 @@
 import pytest
 from threadpoolctl import threadpool_limits
 
-from browser import chart_data, click, exceptions, screenshot, set_iterations, settle, wait_idle
 from lrviz import backprop
 from lrviz.lesson_figures import format_number as num
 from lrviz.neuron import sigmoid
 from lrviz.runs import Run, Settings, ready_settings
+
+from browser import chart_data, click, exceptions, screenshot, set_iterations, settle, wait_idle
 
 pytestmark = pytest.mark.e2e
 GRAPH = ".st-key-graph"

@@ -4,8 +4,17 @@ import time
 
 import pytest
 
-from browser import (click, draw_strokes, exceptions, screenshot, settle, streamlit_server, wait_idle, wait_rerun,
-                     wait_text)
+from browser import (
+    click,
+    draw_strokes,
+    exceptions,
+    screenshot,
+    settle,
+    streamlit_server,
+    wait_idle,
+    wait_rerun,
+    wait_text,
+)
 
 pytestmark = pytest.mark.e2e
 PAGES = {"train": "Train a neuron", "draw": "Draw a digit", "explore": "Explore", "how": "How it works"}

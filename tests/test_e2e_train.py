@@ -5,8 +5,22 @@ import time
 
 import pytest
 
-from browser import (button, chart_data, click, exceptions, screenshot, settle, upright, wait_idle, wait_rerun,
-                     wait_text, wait_url, watch_chart, watched_lengths, set_iterations)
+from browser import (
+    button,
+    chart_data,
+    click,
+    exceptions,
+    screenshot,
+    set_iterations,
+    settle,
+    upright,
+    wait_idle,
+    wait_rerun,
+    wait_text,
+    wait_url,
+    watch_chart,
+    watched_lengths,
+)
 
 pytestmark = pytest.mark.e2e
 CURVE = ".st-key-learning_curve"

@@ -139,7 +139,8 @@ def test_display_for_a_projector_and_a_dark_room():
     assert big.layout.font.color == figures.DARK_TEXT_COLOR
     assert big.layout.xaxis.gridcolor == figures.DARK_GRID_COLOR
     maps = figures.for_display(figures.weight_maps(np.ones((10, 64)), TEN), figures.Display(dark=True, scale=1.5))
-    assert maps.layout.annotations[0].font.size == 21 and maps.layout.annotations[0].font.color == figures.DARK_TEXT_COLOR
+    title = maps.layout.annotations[0].font
+    assert title.size == 21 and title.color == figures.DARK_TEXT_COLOR
     assert not maps.data[0].reversescale  # weights keep their colours: white is zero in both looks
     ink = figures.for_display(figures.digit_image(np.eye(8)), figures.Display(dark=True))
     assert ink.data[0].reversescale  # ink light on dark

@@ -87,7 +87,7 @@ def test_gradient_matches_finite_differences():
         W0, b0 = snapshots[0].coef, snapshots[0].intercept
         probe = LogisticRegressionGD(l2=0.2, max_iter=1).fit(X, labels)
 
-        def J(W, b):
+        def J(W, b, probe=probe, labels=labels):
             probe.coef_, probe.intercept_ = W, b
             return probe.cost(X, labels)
 

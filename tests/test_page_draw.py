@@ -2,9 +2,10 @@
 
 import pytest
 
-from conftest import texts
 from lrviz.data import Task
 from lrviz.runs import Run, Settings
+
+from conftest import texts
 
 
 def _draw_page(app):

@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
-from conftest import array, chart, texts
 from lrviz.data import Task
 from lrviz.model_file import model_to_json
 from lrviz.runs import Run, Settings
+
+from conftest import array, chart, texts
 
 
 def _trained(**settings):

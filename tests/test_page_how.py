@@ -3,12 +3,13 @@
 import numpy as np
 import pytest
 
-from conftest import array, chart, charts, texts
 from lrviz import backprop
 from lrviz.lesson_figures import format_number as num
 from lrviz.neuron import sigmoid
 from lrviz.runs import Run, Settings
 from pages import _shared
+
+from conftest import array, chart, charts, texts
 
 PAGE = "pages/how.py"
 

@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from conftest import array, chart, charts, texts
 from lrviz.data import Task
 from lrviz.runs import Run, Settings
+
+from conftest import array, chart, charts, texts
 
 
 def _set_iterations(at, n):
@@ -18,7 +19,8 @@ def test_first_visit(app):
     assert not at.exception and not at.error
     assert not at.button(key="train").disabled
     assert all(at.button(key=k).disabled for k in ("stop", "continue", "reset"))
-    assert "Press **Train**: the cost falls and the weights take shape here" in " ".join(p.proto.text for p in at.get("progress"))
+    progress = " ".join(p.proto.text for p in at.get("progress"))
+    assert "Press **Train**: the cost falls and the weights take shape here" in progress
     assert "curve_empty" in charts(at) and "weights_empty" in charts(at)
     assert "0**: 178 examples" in texts(at) and "1**: 182 examples" in texts(at)
     assert at.select_slider(key="lr").value == 0.05 and at.number_input(key="iters").value == 1000
@@ -75,7 +77,8 @@ def test_reset_forgets_the_run(app):
     at.button(key="train").click().run()
     at.button(key="reset").click().run()
     assert at.session_state["run"] is None
-    assert "Press **Train**: the cost falls and the weights take shape here" in " ".join(p.proto.text for p in at.get("progress"))
+    progress = " ".join(p.proto.text for p in at.get("progress"))
+    assert "Press **Train**: the cost falls and the weights take shape here" in progress
     assert "curve_empty" in charts(at) and "weights_empty" in charts(at)
 
 
