@@ -1,23 +1,24 @@
 """Figures of the How-it-works lesson, as pure functions: the computation graph, the sigmoid
 and the log loss, drawn with one example's numbers (its gradient maps are `figures.signed_map`).
 
-They follow `lrviz.figures`' conventions: plain data in, a `go.Figure` out, the shared
-`BASE_LAYOUT` (no template; its font sets every text's family, size and colour).
+They follow `lrviz.figures`' conventions: plain data in, a figure in Plotly's JSON form out
+(`lrviz.figures.Figure`), the shared `BASE_LAYOUT` (its font sets every text's family, size
+and colour).
 `format_number` writes the numbers the figures and the page show, so that a test can find
 them again.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
 from lrviz import neuron
 from lrviz.backprop import ExamplePass
-from lrviz.figures import BASE_LAYOUT, MUTED_COLOR, PLOT_AXIS, TEST_COLOR, TRAIN_COLOR
+from lrviz.figures import BASE_LAYOUT, MUTED_COLOR, PLOT_AXIS, TEST_COLOR, TRAIN_COLOR, Figure, values
 
 #: The backward pass's text and marks: Okabe-Ito vermillion, readable on white.
 BACKWARD_COLOR = "#D55E00"
@@ -74,7 +75,7 @@ _NODE_HELP = {
     "y": "the true class of the example",
 }
 
-def computation_graph(example: ExamplePass, class_names: Sequence[str], *, height: int = 360) -> go.Figure:
+def computation_graph(example: ExamplePass, class_names: Sequence[str], *, height: int = 360) -> Figure:
     """The neuron as a computation graph, x, w, b -> z -> a -> L(a, y), with the example's numbers.
 
     Forward values sit in the nodes (left to right); the backward pass's derivatives are
@@ -154,11 +155,11 @@ def computation_graph(example: ExamplePass, class_names: Sequence[str], *, heigh
                             text="← backward: derivatives of L", font=dict(color=BACKWARD_COLOR),
                             name="legend"))
     # an invisible marker on each node: hovering over a node tells what it is
-    hover = go.Scatter(x=[x for x, _, _, _ in nodes.values()], y=[y for _, y, _, _ in nodes.values()],
+    hover = dict(type="scatter", x=[x for x, _, _, _ in nodes.values()], y=[y for _, y, _, _ in nodes.values()],
                        mode="markers", marker=dict(size=40, opacity=0), name="nodes",
                        hovertext=[_NODE_HELP[key] for key in nodes], hovertemplate="%{hovertext}<extra></extra>")
-    return go.Figure(hover, layout=dict(
-        **BASE_LAYOUT,
+    return dict(data=[hover], layout=dict(
+        **copy.deepcopy(BASE_LAYOUT),
         xaxis=dict(visible=False, range=[0.2, 10.0], fixedrange=True),
         yaxis=dict(visible=False, range=[-0.05, 4.3], fixedrange=True),
         shapes=shapes, annotations=annotations, height=height, margin=dict(l=0, r=0, t=0, b=0), showlegend=False,
@@ -168,7 +169,7 @@ def computation_graph(example: ExamplePass, class_names: Sequence[str], *, heigh
 # -- the sigmoid and the log loss ---------------------------------------------------------------
 
 def sigmoid_plot(z: float, *, example_z: float | None = None, example_label: str = "this example",
-                 height: int = 360) -> go.Figure:
+                 height: int = 360) -> Figure:
     """a = σ(z) for z in [-Z_LIMIT, Z_LIMIT], with the point (z, σ(z)) and its tangent (slope da/dz).
 
     `example_z` marks the current example's point too; beyond the plotted range it is
@@ -180,21 +181,23 @@ def sigmoid_plot(z: float, *, example_z: float | None = None, example_label: str
     slope = a * (1.0 - a)
     tangent = np.array([max(z - 2.0, -Z_LIMIT), min(z + 2.0, Z_LIMIT)])
     traces = [
-        go.Scatter(x=t, y=_sigmoid(t), mode="lines", name="a = σ(z)", line=dict(color=TRAIN_COLOR, width=3),
-                   hovertemplate="z = %{x:.2f}<br>a = %{y:.4f}<extra></extra>"),
-        go.Scatter(x=tangent, y=a + slope * (tangent - z), mode="lines", name="slope da/dz = a(1 - a)",
-                   line=dict(color=MUTED_COLOR, width=2, dash="dash"), hoverinfo="skip"),
-        go.Scatter(x=[z], y=[a], mode="markers+text", name="z", marker=dict(color=TRAIN_COLOR, size=13),
-                   text=[f"σ({format_number(z, 3)}) = {format_number(a)}"], cliponaxis=False,
-                   textposition="top left" if z >= 0 else "bottom right",  # beside the curve, not on it
-                   hovertemplate="z = %{x:.2f}<br>a = %{y:.4f}<extra></extra>"),
+        dict(type="scatter", x=values(t), y=values(_sigmoid(t)), mode="lines", name="a = σ(z)",
+             line=dict(color=TRAIN_COLOR, width=3), hovertemplate="z = %{x:.2f}<br>a = %{y:.4f}<extra></extra>"),
+        dict(type="scatter", x=values(tangent), y=values(a + slope * (tangent - z)), mode="lines",
+             name="slope da/dz = a(1 - a)", line=dict(color=MUTED_COLOR, width=2, dash="dash"), hoverinfo="skip"),
+        dict(type="scatter", x=[z], y=[a], mode="markers+text", name="z",
+             marker=dict(color=TRAIN_COLOR, size=13),
+             text=[f"σ({format_number(z, 3)}) = {format_number(a)}"], cliponaxis=False,
+             textposition="top left" if z >= 0 else "bottom right",  # beside the curve, not on it
+             hovertemplate="z = %{x:.2f}<br>a = %{y:.4f}<extra></extra>"),
     ]
     annotations = []
     if example_z is not None:
         shown = float(np.clip(example_z, -Z_LIMIT, Z_LIMIT))
         edge = "" if shown == example_z else (" →" if example_z > 0 else " ←")
-        traces.append(go.Scatter(
-            x=[shown], y=[_sigmoid(example_z)], mode="markers", name=example_label, cliponaxis=False,
+        traces.append(dict(
+            type="scatter", x=[shown], y=[_sigmoid(example_z)], mode="markers", name=example_label,
+            cliponaxis=False,
             marker=dict(color=TEST_COLOR, size=14, symbol="diamond", line=dict(color="#111827", width=1)),
             hovertemplate=f"{example_label}<br>z = {format_number(example_z)}<br>"
                           f"a = {format_number(_sigmoid(example_z))}<extra></extra>"))
@@ -204,8 +207,8 @@ def sigmoid_plot(z: float, *, example_z: float | None = None, example_label: str
             x=shown, y=_sigmoid(shown), ax=Z_LIMIT / 2 if right else -Z_LIMIT / 2, ay=0.3 if right else 0.7,
             xref="x", yref="y", axref="x", ayref="y", text=f"{example_label}: z = {format_number(example_z, 3)}{edge}",
             showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor=MUTED_COLOR, standoff=8, name=example_label))
-    return go.Figure(traces, layout=dict(
-        **BASE_LAYOUT,
+    return dict(data=traces, layout=dict(
+        **copy.deepcopy(BASE_LAYOUT),
         xaxis=dict(PLOT_AXIS, title=dict(text="z"), range=[-Z_LIMIT - 0.3, Z_LIMIT + 0.3], zeroline=True,
                    zerolinecolor=MUTED_COLOR),
         yaxis=dict(PLOT_AXIS, title=dict(text="a = σ(z)"), range=[-0.08, 1.08], dtick=0.25),
@@ -218,7 +221,7 @@ def sigmoid_plot(z: float, *, example_z: float | None = None, example_label: str
 
 
 def log_loss_plot(a: float, loss: float, y: int, *, binary: bool = True, example_label: str = "this example",
-                  height: int = 360) -> go.Figure:
+                  height: int = 360) -> Figure:
     """The log loss as a function of a, with the current example's (a, L) marked.
 
     Two classes: both curves, L = -log a for y = 1 and L = -log(1 - a) for y = 0, the
@@ -234,19 +237,20 @@ def log_loss_plot(a: float, loss: float, y: int, *, binary: bool = True, example
     else:
         curves = [(-np.log(grid), "L = -log a<sub>y</sub>", TRAIN_COLOR)]
         mark_color, x_title = TRAIN_COLOR, "a<sub>y</sub> (the probability of the true class)"
-    traces = [go.Scatter(x=grid, y=values, mode="lines", name=name, line=dict(color=color, width=3),
-                         hovertemplate="a = %{x:.3f}<br>L = %{y:.3f}<extra></extra>")
-              for values, name, color in curves]
+    traces = [dict(type="scatter", x=values(grid), y=values(loss_values), mode="lines", name=name,
+                   line=dict(color=color, width=3), hovertemplate="a = %{x:.3f}<br>L = %{y:.3f}<extra></extra>")
+              for loss_values, name, color in curves]
     off_chart = loss > LOSS_LIMIT
-    traces.append(go.Scatter(
-        x=[float(a)], y=[min(float(loss), LOSS_LIMIT)], mode="markers+text", name=example_label, cliponaxis=False,
+    traces.append(dict(
+        type="scatter", x=[float(a)], y=[min(float(loss), LOSS_LIMIT)], mode="markers+text", name=example_label,
+        cliponaxis=False,
         marker=dict(color=mark_color, size=14, symbol="triangle-up" if off_chart else "diamond",
                     line=dict(color="#111827", width=1)),
         text=[f"L = {format_number(loss)}" + (" ↑" if off_chart else "")],
         textposition=("bottom" if off_chart else "top") + (" left" if a > 0.5 else " right"),
         hovertemplate=f"{example_label}<br>a = {format_number(a)}<br>L = {format_number(loss)}<extra></extra>"))
-    return go.Figure(traces, layout=dict(
-        **BASE_LAYOUT,
+    return dict(data=traces, layout=dict(
+        **copy.deepcopy(BASE_LAYOUT),
         xaxis=dict(PLOT_AXIS, title=dict(text=x_title), range=[-0.02, 1.02]),
         yaxis=dict(PLOT_AXIS, title=dict(text="loss L"), range=[-0.15, LOSS_LIMIT + 0.3]),
         height=height, margin=dict(l=10, r=10, t=30, b=10), showlegend=True,

@@ -2,8 +2,9 @@
 
 The app keeps `Run` objects in its session so that a trained model, its history and
 its settings survive reruns and page changes. `Run.advance` is the only way a run
-trains: it drives `LogisticRegressionGD.train` toward the run's target, keeps every
-snapshot, and can be abandoned at any snapshot and called again to go on.
+trains: it drives `LogisticRegressionGD.train` toward the run's target, remembers its
+snapshots compactly (`lrviz.history`), and can be abandoned at any snapshot and called
+again to go on.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lrviz.data import DEFAULT_SPLIT_SEED, DEFAULT_TEST_SIZE, Task, TaskData, load_task
+from lrviz.history import Curve, History
 from lrviz.model import INITS, LogisticRegressionGD, Snapshot
 
 #: Ranges the app offers; a link or file with values outside them is not trusted.
@@ -29,6 +31,8 @@ READY_SETTINGS_KW = dict(learning_rate=1.0, iterations=2000)
 #: Points a learning curve gets: snapshots every target / CURVE_POINTS iterations, plus
 #: log-spaced ones so that the fast change of the first iterations is seen.
 CURVE_POINTS = 200
+#: Weight maps a run keeps for a replay, log-spaced (see `lrviz.history`).
+REPLAY_POINTS = 40
 
 
 @dataclass(frozen=True)
@@ -98,12 +102,13 @@ def _check_range(name: str, value, bounds: tuple, integer: bool = False) -> None
 
 
 class Run:
-    """One training run of the app: settings, split, model and the snapshots seen so far.
+    """One training run of the app: settings, split, model and what it remembers of its training.
 
     `initial_weights=(coef, intercept)` starts from given weights instead of the
     settings' initialisation: from another run's start, or from a loaded model;
     `origin` then says where they came from, and `prior_iterations` how much training
-    they had already had (a model file's).
+    they had already had (a model file's). `history` holds the learning curve and the
+    weights at the iterations a replay shows (see `lrviz.history`).
     """
 
     def __init__(self, settings: Settings, data: TaskData | None = None,
@@ -112,7 +117,7 @@ class Run:
         self.settings = settings
         self.data = data if data is not None else load_task(settings.task, settings.test_size, DEFAULT_SPLIT_SEED)
         self.model = settings.estimator()
-        self.snapshots: list[Snapshot] = []
+        self.history = History()
         self.target = settings.iterations
         self.initial_weights = initial_weights
         self.origin = origin
@@ -120,9 +125,24 @@ class Run:
         self.name: str | None = None  # how the app calls the run, e.g. "run 3"
 
     @property
+    def last(self) -> Snapshot | None:
+        """The latest snapshot (None before the run has begun)."""
+        return self.history.last
+
+    @property
+    def start(self) -> Snapshot | None:
+        """The snapshot at iteration 0: the initial weights, exactly."""
+        return self.history.first
+
+    @property
+    def curve(self) -> Curve:
+        """The learning curve so far."""
+        return self.history.curve
+
+    @property
     def iteration(self) -> int:
         """Updates made so far."""
-        return self.snapshots[-1].iteration if self.snapshots else 0
+        return self.last.iteration if self.last is not None else 0
 
     @property
     def total_iterations(self) -> int:
@@ -133,16 +153,12 @@ class Run:
     def status(self) -> str:
         """"new" (never trained), "loaded" (weights trained elsewhere, not trained here yet),
         "stopped" (short of its target), "finished" or "diverged"."""
-        if not self.snapshots:
+        last = self.last
+        if last is None:
             return "new"
-        if self.iteration == 0 and self.prior_iterations > 0 and self.snapshots[-1].stop_reason is None:
+        if last.iteration == 0 and self.prior_iterations > 0 and last.stop_reason is None:
             return "loaded"
-        reason = self.snapshots[-1].stop_reason
-        return {None: "stopped", "diverged": "diverged"}.get(reason, "finished")
-
-    @property
-    def last(self) -> Snapshot | None:
-        return self.snapshots[-1] if self.snapshots else None
+        return {None: "stopped", "diverged": "diverged"}.get(last.stop_reason, "finished")
 
     def extend(self, iterations: int | None = None) -> None:
         """Raise the target by `iterations` (default: the settings' iterations), to train further."""
@@ -153,7 +169,7 @@ class Run:
         return next(iter(self.advance()))
 
     def advance(self) -> Iterator[Snapshot]:
-        """Train from where the run stands toward its target, yielding (and keeping) each snapshot.
+        """Train from where the run stands toward its target, yielding (and remembering) each snapshot.
 
         Stopping the iteration at any snapshot leaves a consistent partial run; calling
         `advance` again goes on from there.
@@ -161,21 +177,19 @@ class Run:
         remaining = self.target - self.iteration
         if remaining <= 0 or self.status == "diverged":
             return iter(())
-        resume = bool(self.snapshots)
+        resume = self.last is not None
         coef_init, intercept_init = (None, None) if resume or self.initial_weights is None else self.initial_weights
+        replay = log_spaced(self.target, REPLAY_POINTS)
         steps = self.model.train(
             self.data.X_train, self.data.y_train, eval_set=(self.data.X_test, self.data.y_test),
             snapshot_every=max(1, self.target // CURVE_POINTS), snapshot_at=log_spaced(self.target),
             resume=resume, n_iter=remaining, coef_init=coef_init, intercept_init=intercept_init,
         )
-        return self._keep(steps)
+        return self._keep(steps, set(replay))
 
-    def _keep(self, steps: Iterator[Snapshot]) -> Iterator[Snapshot]:
+    def _keep(self, steps: Iterator[Snapshot], keep_weights_at: set[int]) -> Iterator[Snapshot]:
         for snapshot in steps:
-            if self.snapshots and snapshot.iteration == self.snapshots[-1].iteration:
-                self.snapshots[-1] = snapshot  # a resumed call starts where the last one stopped
-            else:
-                self.snapshots.append(snapshot)
+            self.history.keep(snapshot, keep_weights_at)
             yield snapshot
 
     @property
@@ -191,20 +205,13 @@ class Run:
                 "test accuracy": last.test_accuracy if last else None,
                 "train cost": last.train_cost if last else None, "test cost": last.test_cost if last else None}
 
-    def replay_points(self, count: int = 40) -> list[int]:
-        """Iterations of kept snapshots spaced evenly on a log scale (the start too), for a replay."""
-        kept = [s.iteration for s in self.snapshots]
-        wanted = [0] + log_spaced(max(self.iteration, 1), count)
-        # the kept snapshot nearest to each wanted iteration
-        points = {kept[int(np.argmin(np.abs(np.array(kept) - w)))] for w in wanted} if kept else set()
-        return sorted(points)
+    def replay_points(self) -> list[int]:
+        """Iterations a replay can show: those whose weights the run kept (log-spaced, the start too)."""
+        return self.history.weight_iterations
 
-    def snapshot_at(self, iteration: int) -> Snapshot:
-        """The kept snapshot of that iteration."""
-        for snapshot in self.snapshots:
-            if snapshot.iteration == iteration:
-                return snapshot
-        raise ValueError(f"This run kept no snapshot at iteration {iteration}.")
+    def weights_at(self, iteration: int) -> tuple[np.ndarray, np.ndarray]:
+        """(coef, intercept) at one of `replay_points`."""
+        return self.history.weights_at(iteration)
 
     def predictions(self) -> tuple[np.ndarray, np.ndarray]:
         """(class index predicted, probability of that class) for every test example."""
@@ -221,8 +228,15 @@ class Run:
     @property
     def peak_cost(self) -> float:
         """The highest training cost the run has met (the blow-up, for a run that diverged)."""
-        history = self.model.cost_history_ if self.snapshots else []
+        history = self.model.cost_history_ if self.last is not None else []
         return max(max(history, default=-np.inf), self.last.train_cost if self.last else -np.inf)
+
+    @property
+    def nbytes(self) -> int:
+        """About how much memory the run holds of its own (its data split is shared; see `task_data`)."""
+        model = sum(getattr(self.model, name).nbytes for name in ("coef_", "intercept_", "cost_history_")
+                    if hasattr(self.model, name))
+        return self.history.nbytes + model
 
 
 def log_spaced(n: int, count: int = 40) -> list[int]:

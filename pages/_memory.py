@@ -9,6 +9,7 @@ of the latest sessions under it; a new session with that cookie gets copies of t
 from __future__ import annotations
 
 import copy
+import os
 import secrets
 import threading
 from collections import OrderedDict
@@ -22,6 +23,10 @@ TOKEN_KEY = "_lrviz_token"
 RESTORED_KEY = "_lrviz_restored"
 #: Browsers whose runs the server keeps; the least recently seen are forgotten first.
 MAX_BROWSERS = 200
+#: Memory the kept runs may take, in megabytes: the environment variable LRVIZ_RELOAD_MB
+#: (default 100; about 700 ten-digit runs). The least recently seen browsers are forgotten
+#: first when it is full.
+RELOAD_MB = float(os.environ.get("LRVIZ_RELOAD_MB", "100"))
 
 _SET_COOKIE = """
 export default function(component) {
@@ -33,26 +38,46 @@ _cookie_setter = st.components.v2.component("lrviz_session_cookie", js=_SET_COOK
 
 
 class RunStore:
-    """A bounded, thread-safe map from browser token to that browser's session values."""
+    """A bounded, thread-safe map from browser token to that browser's session values.
 
-    def __init__(self, capacity: int = MAX_BROWSERS) -> None:
-        self._entries: OrderedDict[str, dict] = OrderedDict()
+    Bounded both in browsers and in bytes (the runs' `nbytes`): the least recently seen
+    browsers are forgotten first.
+    """
+
+    def __init__(self, capacity: int = MAX_BROWSERS, max_bytes: int = int(RELOAD_MB * 2**20)) -> None:
+        self._entries: OrderedDict[str, tuple[dict, int]] = OrderedDict()
         self._capacity = capacity
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._lock = threading.Lock()
 
     def put(self, token: str, values: dict) -> None:
+        size = sum(run.nbytes for run in {id(run): run for run in _runs(values)}.values())
         with self._lock:
-            self._entries[token] = values
+            if token in self._entries:
+                self._bytes -= self._entries[token][1]
+            self._entries[token] = (values, size)
             self._entries.move_to_end(token)
-            while len(self._entries) > self._capacity:
-                self._entries.popitem(last=False)
+            self._bytes += size
+            while len(self._entries) > self._capacity or (self._bytes > self._max_bytes and len(self._entries) > 1):
+                _, (_, forgotten) = self._entries.popitem(last=False)
+                self._bytes -= forgotten
 
     def get(self, token: str) -> dict | None:
         with self._lock:
-            values = self._entries.get(token)
-            if values is not None:
-                self._entries.move_to_end(token)
-            return values
+            entry = self._entries.get(token)
+            if entry is None:
+                return None
+            self._entries.move_to_end(token)
+            return entry[0]
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes the kept runs take (as they were when last kept)."""
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 @st.cache_resource

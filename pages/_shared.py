@@ -1,7 +1,8 @@
 """What the pages share: cached data, the session's current run, the sidebar.
 
 Streamlit code lives here and in the page scripts only; everything they show is
-computed by the `lrviz` core.
+computed by the `lrviz` core. Importing this module starts nothing: `start` (called by
+app.py) sets up the process once.
 """
 
 from __future__ import annotations
@@ -14,10 +15,7 @@ from threadpoolctl import threadpool_limits
 from lrviz import figures
 from lrviz.data import Task, TaskData, examples, load_task
 from lrviz.runs import Run, ready_settings
-
-# One BLAS thread for the whole app: its matrices are tiny, and several BLAS threads per
-# session, next to the browser on a small machine, make training many times slower.
-threadpool_limits(limits=1, user_api="blas")
+from pages import _chart
 
 #: Session-state key of the run the Train page shows and the Draw page uses.
 RUN_KEY = "run"
@@ -26,6 +24,9 @@ TRAINING_KEY = "training"
 #: Session-state keys of every run of the session (for Explore), and of how many were numbered.
 HISTORY_KEY = "runs"
 COUNT_KEY = "run_count"
+#: Runs a session keeps (the oldest go first): a session's memory stays bounded however
+#: long a student trains. A ten-digit run takes about 0.15 MB (see `Run.nbytes`).
+MAX_RUNS = 20
 #: What a reload of the page gives back (see pages/_memory.py).
 SESSION_KEYS = (RUN_KEY, HISTORY_KEY, COUNT_KEY)
 
@@ -38,6 +39,7 @@ _COLUMNS = '[data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]'
 _PAGE_COLUMNS = (f'{_PAGE}{_COLUMNS}, '
                  f'{_PAGE}[data-testid="stLayoutWrapper"] > [data-testid="stVerticalBlock"] > {_COLUMNS}')
 STYLE = """
+.st-key-live_feed { display: none; }
 .st-key-answer h1 { font-size: 5.5rem; line-height: 1.05; padding: 0; }
 .st-key-task_preset button { padding-left: 0.6rem; padding-right: 0.6rem; }
 :is(.st-key-train, .st-key-stop, .st-key-continue, .st-key-reset) button {
@@ -168,12 +170,10 @@ def task_examples(code: str, per_class: int) -> list:
     return examples(Task.parse(code), per_class)
 
 
-def show(figure, key: str, slot=None, *, toolbar: bool = False) -> None:
-    """Draw a figure from `lrviz.figures` as it is: without Streamlit's chart theme, which
-    would restyle it and makes every redraw take about twice as long in the browser."""
-    figure = figures.for_display(figure, display())
-    (slot or st).plotly_chart(figure, key=key, theme=None,
-                              config={"displayModeBar": toolbar, "displaylogo": False})
+def show(figure: figures.Figure, key: str, *, base: str = "", description: str = "", toolbar: bool = False) -> None:
+    """Draw a figure from `lrviz.figures` under `key`, restyled for this session's display (see
+    `pages/_chart.py`: a chart drawn again under the same key is updated in place)."""
+    _chart.chart(figures.for_display(figure, display()), key, base=base, description=description, toolbar=toolbar)
 
 
 def history() -> list[Run]:
@@ -182,12 +182,14 @@ def history() -> list[Run]:
 
 
 def remember(run: Run) -> None:
-    """Keep a run in the session's history, named "run N" in order, once."""
+    """Keep a run in the session's history, named "run N" in order, once; beyond `MAX_RUNS`
+    runs the oldest is forgotten."""
     runs = history()
     if run not in runs:
         st.session_state[COUNT_KEY] = st.session_state.get(COUNT_KEY, 0) + 1
         run.name = f"run {st.session_state[COUNT_KEY]}"
         runs.append(run)
+        del runs[:-MAX_RUNS]
 
 
 def run_name(run: Run) -> str:
@@ -221,8 +223,8 @@ def no_session_model() -> str:
 def ready_run() -> Run:
     """A ten-digit model trained once per server and shared: what a first-time visitor draws for.
 
-    Training starts in the background when the server first loads the app (see the end of
-    this module), so it is ready before anyone reaches the Draw page.
+    Training starts in the background when the server first runs the app (see `start`), so
+    it is ready before anyone reaches the Draw page.
     """
     with _ready_lock:
         if not _ready:
@@ -235,6 +237,22 @@ def ready_run() -> Run:
 
 _ready: list[Run] = []
 _ready_lock = threading.Lock()
+_started = threading.Event()
+
+
+def start() -> None:
+    """Set the server process up, once (app.py calls it on every run): one BLAS thread for the
+    whole app (its matrices are tiny, and several BLAS threads per session, next to the browser
+    on a small machine, make training many times slower), and the ready model trained in the
+    background."""
+    if _started.is_set():
+        return
+    with _ready_lock:
+        if _started.is_set():
+            return
+        threadpool_limits(limits=1, user_api="blas")
+        threading.Thread(target=ready_run, name="lrviz-ready-model", daemon=True).start()
+        _started.set()
 
 
 def active_run() -> tuple[Run, bool]:
@@ -259,5 +277,3 @@ def sidebar() -> None:
             st.caption(f"This session's model: **{run.settings.task.name}**, {run.total_iterations} iterations, "
                        f"test accuracy {last.test_accuracy:.1%} ({run.status}).")
 
-
-threading.Thread(target=ready_run, name="lrviz-ready-model", daemon=True).start()

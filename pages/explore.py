@@ -47,11 +47,11 @@ def compare(runs: list) -> None:
     if not picked:
         st.info("Pick one or more runs to see their learning curves side by side.")
         return
-    costs = [s.train_cost for run in picked for s in run.snapshots]
+    costs = [cost for run in picked for cost in run.curve.train_cost]
     if not log_y and costs and max(costs) > 100 * min(costs):
         st.caption("The costs differ by more than a factor of 100: switch on **Log scale** to see every curve.")
     with st.container(key="compare_curves"):
-        _shared.show(figures.compare_curves([(_shared.run_name(r), r.snapshots) for r in picked], log_y=log_y),
+        _shared.show(figures.compare_curves([(_shared.run_name(r), r.curve) for r in picked], log_y=log_y),
                      "compare_chart")
     rows = [_formatted({"name": _shared.run_name(run)} | run.summary()) for run in picked]
     st.container(key="compare_table").table(rows, hide_index=True)
@@ -68,19 +68,18 @@ def replay(runs: list) -> None:
         return
     iteration = st.select_slider("Iteration (log-spaced: the first iterations change the most)", points,
                                  value=points[-1], key="replay_iteration")
-    upto = [s for s in run.snapshots if s.iteration <= iteration]
-    shown = run.snapshot_at(iteration)
+    upto = run.curve.upto(iteration)
+    coef, _ = run.weights_at(iteration)
     # one colour scale for the whole replay; a run that blew up gets its own at each iteration
     diverged = run.status == "diverged"
-    limit = None if diverged else figures.weight_limit([s.coef for s in run.snapshots])
+    limit = None if diverged else figures.weight_limit([run.weights_at(i)[0] for i in points])
     curve, weights = st.columns([1, 1] if run.settings.task.all_ten else [3, 2])
     with curve, st.container(key="replay_curve"):
-        _shared.show(figures.learning_curve(upto, max_iteration=run.iteration), f"replay_curve_{iteration}")
-        st.caption(f"Iteration {iteration}: train cost {_cost(shown.train_cost)}, test accuracy "
-                   f"{shown.test_accuracy:.1%}.")
+        _shared.show(figures.learning_curve(upto, max_iteration=run.iteration), "replay_curve_chart")
+        st.caption(f"Iteration {iteration}: train cost {_cost(upto.train_cost[-1])}, test accuracy "
+                   f"{upto.test_accuracy[-1]:.1%}.")
     with weights, st.container(key="replay_weights"):
-        _shared.show(figures.weight_maps(shown.coef, run.settings.task.class_names, limit=limit),
-                     f"replay_weights_{iteration}")
+        _shared.show(figures.weight_maps(coef, run.settings.task.class_names, limit=limit), "replay_weights_chart")
         if diverged:
             st.caption("This run diverged and its weights grew without bound, so the colour scale is set anew "
                        "at each iteration.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import secrets
 import time
 import warnings
 
@@ -10,12 +12,13 @@ import streamlit as st
 
 from lrviz import DivergenceWarning, figures
 from lrviz.data import Task
+from lrviz.history import Curve
 from lrviz.links import settings_from_query, settings_to_query
-from lrviz.live import FramePacer
+from lrviz.live import FramePacer, LiveFeed
 from lrviz.model import INITS
 from lrviz.model_file import model_from_json, model_to_json, run_from_saved
 from lrviz.runs import ITERATIONS_RANGE, L2_RANGE, LEARNING_RATE_RANGE, SEED_RANGE, Run, Settings
-from pages import _shared
+from pages import _chart, _shared
 
 _shared.require_app()
 
@@ -149,7 +152,7 @@ def start_from(settings: Settings | None) -> Run | None:
     """Which weights a new run starts from: its own initialisation, or an earlier run's start."""
     if settings is None:
         return None
-    compatible = [run for run in _shared.history() if run.settings.task == settings.task and run.snapshots]
+    compatible = [run for run in _shared.history() if run.settings.task == settings.task and run.start]
     if not compatible:
         return None
     by_name = {"the initial weights chosen above": None} | {_shared.run_name(run): run for run in compatible}
@@ -210,7 +213,7 @@ def start(settings: Settings, initial: Run | None) -> None:
     weights = None
     origin = None
     if initial is not None:
-        first = initial.snapshots[0]
+        first = initial.start
         weights, origin = (first.coef, first.intercept), f"from the start of {_shared.run_name(initial)}"
     run = Run(settings, _shared.task_data(settings.task.code, settings.test_size), initial_weights=weights,
               origin=origin)
@@ -256,44 +259,70 @@ def buttons(settings: Settings | None, initial: Run | None, run: Run | None, tra
 
 # -- charts ----------------------------------------------------------------------------------
 
-def draw(run: Run, slots: dict, log_y: bool, live: bool = False) -> None:
-    """One frame of the view: progress, learning curve and weight map(s).
+CURVE, WEIGHTS = "curve", "weight_maps"  # chart keys (inside the containers `learning_curve` and `weights`)
 
-    A live frame leaves out the curve's legend and updates the progress bar every other
-    frame and the weight map every fourth: a browser then shows twice as many frames. Chart keys name the
-    iteration shown, so the last frame of a run and the page's next run draw the same
-    chart under the same key instead of a new one.
-    """
+
+def curve_figure(run: Run, log_y: bool, final: bool) -> figures.Figure:
+    """The learning curve as the page shows it: spanning the planned iterations while a run goes,
+    and only those it ran once it has blown up (so that the blow-up fills the chart)."""
+    end = max(run.iteration, 1) if final and run.status == "diverged" else run.target
+    return figures.learning_curve(run.curve, log_y=log_y, max_iteration=end)
+
+
+def curve_text(run: Run) -> str:
+    """The learning curve in words, for screen readers."""
     last = run.last
-    frame = slots.setdefault("frames", 0)
-    slots["frames"] = frame + 1
+    if last is None:
+        return "Learning curve: no training yet."
+    first = run.curve.train_cost[0]
+    test = f", test cost {last.test_cost:.4f}, test accuracy {last.test_accuracy:.1%}" if last.test_cost else ""
+    return (f"Learning curve of {run.settings.task.name}: the train cost went from {first:.4f} to "
+            f"{last.train_cost:.4f} in {last.iteration} iterations{test}.")
+
+
+def progress(run: Run, slot) -> None:
     if run.status == "loaded":
-        slots["progress"].progress(0.0, text=f"A model loaded from a file, trained {run.prior_iterations} "
-                                             "iterations: **Continue** trains it further, **Train** starts anew.")
-    elif not live or frame % 2 == 1:
-        before = f" (after {run.prior_iterations} in its file)" if run.prior_iterations else ""
-        slots["progress"].progress(min(1.0, last.iteration / max(run.target, 1)),
-                                   text=f"Iteration {last.iteration} of {run.target}{before}")
-    end = max(run.iteration, 1) if run.status == "diverged" else run.target  # a blow-up fills the chart
-    _shared.show(figures.learning_curve(run.snapshots, log_y=log_y, max_iteration=end, legend=not live),
-                 f"curve_{last.iteration}", slots["curve"])
-    if not live or frame % 4 == 0:
-        _shared.show(figures.weight_maps(last.coef, run.settings.task.class_names),
-                     f"weights_{last.iteration}", slots["weights"])
+        slot.progress(0.0, text=f"A model loaded from a file, trained {run.prior_iterations} iterations: "
+                                "**Continue** trains it further, **Train** starts anew.")
+        return
+    before = f" (after {run.prior_iterations} in its file)" if run.prior_iterations else ""
+    slot.progress(min(1.0, run.iteration / max(run.target, 1)),
+                  text=f"Iteration {run.iteration} of {run.target}{before}")
+
+
+def draw(run: Run, slots: dict, log_y: bool, *, base: str = "", final: bool = True) -> None:
+    """The view of a run: progress, learning curve and weight map(s), whole. Drawn again in a
+    later run of the page, the charts stay mounted and are updated in place."""
+    progress(run, slots["progress"])
+    with slots["curve"]:
+        _shared.show(curve_figure(run, log_y, final), CURVE, base=base, description=curve_text(run))
+    with slots["weights"]:
+        _shared.show(figures.weight_maps(run.last.coef, run.settings.task.class_names), WEIGHTS, base=base,
+                     description=f"Weight maps of {run.settings.task.name} at iteration {run.iteration}.")
 
 
 def train_live(run: Run, slots: dict, log_y: bool) -> None:
-    """Advance the run, redrawing by the wall clock; a click elsewhere ends it at the next frame."""
+    """Advance the run, sending frames by the wall clock: each frame adds the curve's new points and
+    the current weights to the mounted charts. A click elsewhere ends it at the next snapshot."""
+    base = secrets.token_hex(4)  # the charts drawn now; the frames below patch them
+    if run.last is None:
+        run.begin()
+    draw(run, slots, log_y, base=base, final=False)
     pacer = FramePacer(run.iteration, run.target)
+    feed = LiveFeed(len(run.curve), run.settings.task.class_names)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DivergenceWarning)  # the page explains a blow-up itself
         for snapshot in run.advance():
             if not st.session_state.get(_shared.TRAINING_KEY):  # Stop was pressed, or the page left
                 break
-            final = snapshot.stop_reason is not None
-            if final or "frames" not in slots or pacer.should_draw(snapshot.iteration):
+            if snapshot.stop_reason is not None or pacer.should_draw(snapshot.iteration):
                 began = time.perf_counter()
-                draw(run, slots, log_y, live=not final)
+                frame = feed.frame(run.curve, snapshot.iteration, snapshot.coef)
+                _chart.feed({
+                    CURVE: {"base": base, "extend": {"start": frame.curve_start, **frame.curve_points}},
+                    WEIGHTS: {"base": base, "restyle": frame.weights},
+                }, slots["feed"])
+                progress(run, slots["progress"])
                 pacer.drew(time.perf_counter() - began)
     st.session_state[_shared.TRAINING_KEY] = False
 
@@ -371,25 +400,41 @@ def live_panel(side_by_side: bool = False) -> None:
     ten_maps = shown_task is not None and shown_task.all_ten  # ten maps need as much room as the curve
     curve_area, weights_area = (st.columns([1, 1] if ten_maps else [3, 2], gap="large") if side_by_side
                                 else (st.container(), st.container()))
-    with curve_area, st.container(key="learning_curve"):
-        slots["curve"] = st.empty()
+    with curve_area:
+        slots["curve"] = st.container(key="learning_curve")
     log_y = st.session_state.get("log_y", False)
     if not _shared.presenting():
         log_y = st.toggle("Log scale for the cost", key="log_y", persist_state="session")
-    with weights_area, st.container(key="weights"):
-        slots["weights"] = st.empty()
+    with weights_area:
+        slots["weights"] = st.container(key="weights")
+    slots["feed"] = st.container(key="live_feed")  # hidden (see the style sheet): frames of a live run
     if run is None:
         slots["progress"].progress(0.0, text="Press **Train**: the cost falls and the weights take shape here.")
         if settings is not None:  # the empty charts, so that training starts in a page that does not move
-            _shared.show(figures.learning_curve([], log_y=log_y, max_iteration=settings.iterations), "curve_empty",
-                         slots["curve"])
-            _shared.show(figures.weight_maps(np.zeros((10 if settings.task.all_ten else 1, 64)),
-                                             settings.task.class_names), "weights_empty", slots["weights"])
+            with slots["curve"]:
+                _shared.show(empty_curve(settings.iterations, log_y), CURVE,
+                             description="Learning curve: no training yet.")
+            with slots["weights"]:
+                _shared.show(empty_weights(settings.task.code), WEIGHTS,
+                             description="Weight maps: all zero before training.")
     elif training:
         train_live(run, slots, log_y)
         st.rerun()  # now the results below and the sidebar's summary
     elif run.last is not None:
         draw(run, slots, log_y)
+
+
+@functools.lru_cache(maxsize=32)
+def empty_curve(iterations: int, log_y: bool) -> figures.Figure:
+    """The learning curve before training (built once per settings: it never changes)."""
+    return figures.learning_curve(Curve(), log_y=log_y, max_iteration=iterations, with_test=True)
+
+
+@functools.lru_cache(maxsize=32)
+def empty_weights(task_code: str) -> figures.Figure:
+    """The weight maps before training: all zero (built once per task)."""
+    task = Task.parse(task_code)
+    return figures.weight_maps(np.zeros((10 if task.all_ten else 1, 64)), task.class_names)
 
 
 def settings_panel(presenting: bool) -> None:

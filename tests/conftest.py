@@ -64,20 +64,27 @@ def app(monkeypatch) -> AppTest:
 
 
 def charts(at: AppTest) -> dict[str, dict]:
-    """The page's Plotly charts as {user key: figure spec}."""
+    """The page's charts (lrviz's chart component, pages/_chart.py) as {key: Plotly figure spec}."""
     found = {}
-    for element in at.get("plotly_chart"):
-        element_id = element.proto.id
-        key = element_id.split("-", 2)[2] if element_id.startswith("$$ID-") else element_id
-        found[key] = json.loads(element.proto.spec)
+    for element in at.get("bidi_component"):
+        if element.proto.component_name.endswith("lrviz_chart") and element.proto.json:
+            data = json.loads(element.proto.json)
+            if "figure" in data:
+                found[data["name"]] = data["figure"]
     return found
 
 
-def chart(at: AppTest, prefix: str) -> dict:
-    """The one chart whose key starts with `prefix`."""
-    matches = [spec for key, spec in charts(at).items() if key.startswith(prefix)]
-    assert len(matches) == 1, f"expected one chart keyed {prefix}*, found {sorted(charts(at))}"
-    return matches[0]
+def chart(at: AppTest, key: str) -> dict:
+    """The chart drawn under `key`."""
+    found = charts(at)
+    assert key in found, f"no chart keyed {key}; found {sorted(found)}"
+    return found[key]
+
+
+def feeds(at: AppTest) -> list[dict]:
+    """The patches of the live-view frames still on the page (the last frame of a live run)."""
+    return [json.loads(e.proto.json)["patches"] for e in at.get("bidi_component")
+            if e.proto.component_name.endswith("lrviz_chart") and e.proto.json and "patches" in e.proto.json]
 
 
 def texts(at: AppTest) -> str:

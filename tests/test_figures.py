@@ -1,13 +1,27 @@
-"""The figure builders, checked by inspecting the Plotly figures they return."""
+"""The figure builders, checked by inspecting the figures they return.
+
+The builders return Plotly's JSON form as plain dicts; `plotly_figure` checks that Plotly
+accepts one (every attribute name and value valid) and that it is strict JSON (no NaN, no
+NumPy types), and gives it back as a `go.Figure` to inspect.
+"""
+
+import json
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 
 from lrviz import figures
 from lrviz.data import Task, load_digits_dataset
+from lrviz.history import Curve
 from lrviz.model import Snapshot
 
 TEN = [str(d) for d in range(10)]
+
+
+def plotly_figure(spec: dict) -> go.Figure:
+    json.dumps(spec, allow_nan=False)  # what the browser gets: strict JSON
+    return go.Figure(spec)  # raises on any attribute Plotly does not know
 
 
 def _heatmap(fig):
@@ -23,7 +37,7 @@ def _assert_upright_and_square(fig):
 
 def test_binary_weight_map_is_one_upright_square_8x8_map():
     coef = np.arange(64, dtype=float).reshape(1, 64) - 20
-    fig = figures.weight_maps(coef, Task.parse("0v1").class_names)
+    fig = plotly_figure(figures.weight_maps(coef, Task.parse("0v1").class_names))
     trace = _heatmap(fig)
     np.testing.assert_array_equal(np.asarray(trace.z), coef.reshape(8, 8))
     _assert_upright_and_square(fig)
@@ -34,7 +48,7 @@ def test_binary_weight_map_is_one_upright_square_8x8_map():
 def test_ten_weight_maps_share_one_symmetric_scale():
     coef = np.random.default_rng(0).normal(size=(10, 64))
     coef[7, 5] = -9.0
-    fig = figures.weight_maps(coef, TEN)
+    fig = plotly_figure(figures.weight_maps(coef, TEN))
     trace = _heatmap(fig)
     _assert_upright_and_square(fig)
     assert (trace.zmin, trace.zmid, trace.zmax) == (-9.0, 0.0, 9.0)
@@ -42,33 +56,33 @@ def test_ten_weight_maps_share_one_symmetric_scale():
     z = np.asarray(trace.z, dtype=float)
     assert z.shape == (2 * 8 + figures.TITLE_GAP, 5 * 8 + 4)  # 2 rows x 5 maps; blank cells between, rows for titles
     top = 8 + figures.TITLE_GAP
-    np.testing.assert_array_equal(z[top:top + 8, 18:26], coef[7].reshape(8, 8))  # digit 7: row 2, column 3
+    np.testing.assert_allclose(z[top:top + 8, 18:26], coef[7].reshape(8, 8), atol=1e-4)  # digit 7: row 2, column 3
     assert np.isnan(z[8:top]).all() and np.isnan(z[:, 8]).all()
     assert [a.text for a in fig.layout.annotations] == TEN
     assert top - figures.TITLE_GAP < fig.layout.annotations[7].y < top  # in the gap above its map
-    assert "7<br>row 0, column 5" in trace.text[top][23]
+    assert trace.text[top][23] == "7: row 0, column 5" and "weight" in trace.hovertemplate
 
 
 def test_a_zero_model_keeps_zero_white():
-    trace = _heatmap(figures.weight_maps(np.zeros((1, 64)), ("a", "b")))
+    trace = _heatmap(plotly_figure(figures.weight_maps(np.zeros((1, 64)), ("a", "b"))))
     assert (trace.zmin, trace.zmid, trace.zmax) == (-1, 0, 1)
 
 
 def test_fixed_limit_is_used():
-    trace = _heatmap(figures.weight_maps(np.ones((1, 64)), ("a", "b"), limit=5))
+    trace = _heatmap(plotly_figure(figures.weight_maps(np.ones((1, 64)), ("a", "b"), limit=5)))
     assert (trace.zmin, trace.zmax) == (-5, 5)
 
 
-def _snapshots(n, test=True):
-    return [
-        Snapshot(i * 10, 1.0 / (i + 1), 0.5 + i / (2 * n), np.zeros((1, 64)), np.zeros(1),
-                 1.2 / (i + 1) if test else None, 0.5 + i / (3 * n) if test else None)
-        for i in range(n)
-    ]
+def _curve(n, test=True) -> Curve:
+    curve = Curve()
+    for i in range(n):
+        curve.append(Snapshot(i * 10, 1.0 / (i + 1), 0.5 + i / (2 * n), np.zeros((1, 64)), np.zeros(1),
+                              1.2 / (i + 1) if test else None, 0.5 + i / (3 * n) if test else None))
+    return curve
 
 
 def test_learning_curve_shows_costs_and_accuracies():
-    fig = figures.learning_curve(_snapshots(5), max_iteration=1000)
+    fig = plotly_figure(figures.learning_curve(_curve(5), max_iteration=1000))
     names = [t.name for t in fig.data]
     assert names == ["train cost", "test cost", "train accuracy", "test accuracy"]
     assert list(fig.data[0].x) == [0, 10, 20, 30, 40]
@@ -77,18 +91,49 @@ def test_learning_curve_shows_costs_and_accuracies():
     assert list(fig.layout.xaxis.range) == [0, 1000]
     assert fig.layout.yaxis.type == "linear"
     assert fig.data[0].line.color != fig.data[1].line.color
+    assert fig.layout.showlegend  # named lines, live or not
 
 
 def test_learning_curve_log_scale_and_no_test_set():
-    fig = figures.learning_curve(_snapshots(3, test=False), log_y=True)
+    fig = plotly_figure(figures.learning_curve(_curve(3, test=False), log_y=True))
     assert [t.name for t in fig.data] == ["train cost", "train accuracy"]
     assert fig.layout.yaxis.type == "log"
     assert list(fig.layout.xaxis.range) == [0, 20]
 
 
+def test_an_empty_curve_has_every_line_ready_for_a_live_run():
+    fig = plotly_figure(figures.learning_curve(Curve(), max_iteration=300, with_test=True))
+    assert [t.name for t in fig.data] == ["train cost", "test cost", "train accuracy", "test accuracy"]
+    assert all(len(t.x) == 0 for t in fig.data) and list(fig.layout.xaxis.range) == [0, 300]
+
+
+def test_curve_points_continue_the_curve_trace_by_trace():
+    curve = _curve(6)
+    whole = figures.learning_curve(curve)["data"]
+    head, tail = figures.learning_curve_points(curve, 0), figures.learning_curve_points(curve, 4)
+    assert head["x"] == whole[0]["x"] and [t["y"] for t in whole] == head["y"]
+    assert tail["x"] == [40, 50] and [y[-2:] for y in head["y"]] == tail["y"]
+    assert len(figures.learning_curve_points(_curve(6, test=False), 2)["y"]) == 2  # no test traces
+
+
+def test_the_live_weights_are_the_maps_heatmap_values():
+    coef = np.random.default_rng(1).normal(size=(10, 64))
+    (trace,) = figures.weight_maps(coef, TEN)["data"]
+    live = figures.weight_mosaic(coef, TEN)
+    assert {k: trace[k] for k in live} == live
+    assert figures.weight_mosaic(coef[:1], ("a", "b"))["z"] == figures.weight_maps(coef[:1], ("a", "b"))["data"][0]["z"]
+
+
+def test_values_are_strict_json():
+    assert figures.values([1.0, np.nan, np.inf, -2]) == [1.0, None, None, -2.0]
+    assert figures.values(np.array([[1, 2]], dtype=np.float32)) == [[1.0, 2.0]]
+    assert figures.values([0.123456, 9.87654321, 0.0625], digits=4) == [0.1235, 9.8765, 0.0625]
+    assert json.loads(json.dumps(figures.values(np.array([np.nan])), allow_nan=False)) == [None]
+
+
 def test_digit_row_is_upright():
     images = load_digits_dataset().images[:3]
-    fig = figures.digit_row(images, ["a", "b", "c"])
+    fig = plotly_figure(figures.digit_row(images, ["a", "b", "c"]))
     trace = _heatmap(fig)
     _assert_upright_and_square(fig)
     z = np.asarray(trace.z, dtype=float)
@@ -100,20 +145,20 @@ def test_digit_row_is_upright():
 
 def test_digit_image_and_signed_map():
     image = load_digits_dataset().images[0]
-    fig = figures.digit_image(image, title="input")
+    fig = plotly_figure(figures.digit_image(image, title="input"))
     _assert_upright_and_square(fig)
     np.testing.assert_array_equal(np.asarray(fig.data[0].z), image)
     contributions = np.linspace(-2, 1, 64)
-    fig = figures.signed_map(contributions, name="w·x")
+    fig = plotly_figure(figures.signed_map(contributions, name="w·x"))
     _assert_upright_and_square(fig)
     trace = _heatmap(fig)
     assert (trace.zmin, trace.zmid, trace.zmax) == (-2, 0, 2)
-    assert trace.colorscale == _heatmap(figures.weight_maps(np.ones((1, 64)), ("a", "b"))).colorscale
+    assert trace.colorscale == _heatmap(plotly_figure(figures.weight_maps(np.ones((1, 64)), ("a", "b")))).colorscale
     assert trace.colorbar.title.text == "w·x"
 
 
 def test_probability_bars_highlight_the_winner():
-    fig = figures.probability_bars([0.1, 0.7, 0.2], ["x", "y", "z"])
+    fig = plotly_figure(figures.probability_bars([0.1, 0.7, 0.2], ["x", "y", "z"]))
     (bar,) = fig.data
     assert list(bar.x) == ["x", "y", "z"] and list(bar.text) == ["10%", "70%", "20%"]
     colors = list(bar.marker.color)
@@ -121,7 +166,7 @@ def test_probability_bars_highlight_the_winner():
 
 
 def test_confusion_matrix_counts():
-    fig = figures.confusion_matrix([0, 0, 1, 1, 1], [0, 1, 1, 1, 0], ["no", "yes"])
+    fig = plotly_figure(figures.confusion_matrix([0, 0, 1, 1, 1], [0, 1, 1, 1, 0], ["no", "yes"]))
     trace = _heatmap(fig)
     np.testing.assert_array_equal(np.asarray(trace.z), [[1, 1], [1, 2]])
     assert fig.layout.yaxis.autorange == "reversed"
@@ -129,20 +174,25 @@ def test_confusion_matrix_counts():
 
 
 def test_display_for_a_projector_and_a_dark_room():
-    snapshots = _snapshots(3)
-    plain = figures.learning_curve(snapshots)
-    assert figures.for_display(plain, figures.Display()) is plain and plain.layout.font.size == 14
-    curve = figures.learning_curve(snapshots)
-    big = figures.for_display(curve, figures.Display(dark=True, scale=1.5))
-    assert curve.layout.font.size == 14 and big is not curve  # a copy: the figure is left as it was
+    curve = figures.learning_curve(_curve(3))
+    assert figures.for_display(curve, figures.Display()) is curve and curve["layout"]["font"]["size"] == 14
+    big = plotly_figure(figures.for_display(curve, figures.Display(dark=True, scale=1.5)))
+    assert curve["layout"]["font"]["size"] == 14  # a copy: the figure is left as it was
     assert big.layout.font.size == 21 and big.layout.height == round(330 * 1.5)
     assert big.layout.font.color == figures.DARK_TEXT_COLOR
     assert big.layout.xaxis.gridcolor == figures.DARK_GRID_COLOR
-    maps = figures.for_display(figures.weight_maps(np.ones((10, 64)), TEN), figures.Display(dark=True, scale=1.5))
+    maps = plotly_figure(figures.for_display(figures.weight_maps(np.ones((10, 64)), TEN),
+                                             figures.Display(dark=True, scale=1.5)))
     title = maps.layout.annotations[0].font
     assert title.size == 21 and title.color == figures.DARK_TEXT_COLOR
     assert not maps.data[0].reversescale  # weights keep their colours: white is zero in both looks
-    ink = figures.for_display(figures.digit_image(np.eye(8)), figures.Display(dark=True))
+    ink = plotly_figure(figures.for_display(figures.digit_image(np.eye(8)), figures.Display(dark=True)))
     assert ink.data[0].reversescale  # ink light on dark
-    light = figures.for_display(figures.digit_image(np.eye(8)), figures.Display(scale=1.2))
+    light = plotly_figure(figures.for_display(figures.digit_image(np.eye(8)), figures.Display(scale=1.2)))
     assert not light.data[0].reversescale and light.layout.font.color == "#111827"
+
+
+def test_compare_curves_a_colour_per_run():
+    fig = plotly_figure(figures.compare_curves([("run 1", _curve(3)), ("run 2", _curve(4, test=False))]))
+    assert [t.name for t in fig.data] == ["run 1 · train", "run 1 · test", "run 2 · train"]
+    assert fig.data[0].line.color == fig.data[1].line.color != fig.data[2].line.color

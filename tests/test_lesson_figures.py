@@ -1,4 +1,4 @@
-"""The lesson's figures, checked by inspecting the Plotly figures they return."""
+"""The lesson's figures, checked by inspecting the Plotly figures they return (as in test_figures)."""
 
 import numpy as np
 import pytest
@@ -8,6 +8,8 @@ from lrviz.data import Task, load_task
 from lrviz.lesson_figures import format_number as num
 from lrviz.model import LogisticRegressionGD
 from lrviz.neuron import sigmoid
+
+from test_figures import plotly_figure
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +44,7 @@ def test_format_number(value, text):
 
 def test_binary_graph_shows_the_numbers_at_every_node(binary_pass):
     ex, names = binary_pass
-    fig = lesson_figures.computation_graph(ex, names)
+    fig = plotly_figure(lesson_figures.computation_graph(ex, names))
     nodes = " ".join(_texts(fig, "node z") + _texts(fig, "node a") + _texts(fig, "node L"))
     assert f"w·x + b<br>= {num(ex.z[0])}" in nodes
     assert f"σ(z)<br>= {num(ex.a[0])}" in nodes
@@ -59,13 +61,13 @@ def test_binary_graph_shows_the_numbers_at_every_node(binary_pass):
     arrows = [a.name for a in fig.layout.annotations if a.showarrow]
     assert arrows == ["x -> z", "w -> z", "b -> z", "z -> a", "a -> L", "y -> L"]
     assert len(fig.layout.shapes) == 7  # a box per node
-    assert fig.layout.template.layout.to_plotly_json() == {}  # no template: BASE_LAYOUT
+    assert "template" not in lesson_figures.computation_graph(ex, names)["layout"]  # plotly.js's plain look
 
 
 def test_ten_class_graph_shows_the_true_class_entries(ten_pass):
     ex, names = ten_pass
     k = ex.y_index
-    fig = lesson_figures.computation_graph(ex, names)
+    fig = plotly_figure(lesson_figures.computation_graph(ex, names))
     text = " ".join(_texts(fig))
     assert f"z<sub>{k}</sub> = {num(ex.z[k])}" in text
     assert f"a<sub>{k}</sub> = {num(ex.a[k])}" in text
@@ -87,7 +89,7 @@ def _trace(fig, name):
 
 @pytest.mark.parametrize("z", [-3.2, 0.0, 1.5])
 def test_sigmoid_marks_the_point_and_its_slope(z):
-    fig = lesson_figures.sigmoid_plot(z, example_z=2.5, example_label="this digit")
+    fig = plotly_figure(lesson_figures.sigmoid_plot(z, example_z=2.5, example_label="this digit"))
     curve = _trace(fig, "a = σ(z)")
     np.testing.assert_allclose(curve.y, sigmoid(np.asarray(curve.x)))
     point = _trace(fig, "z")
@@ -103,43 +105,44 @@ def test_sigmoid_marks_the_point_and_its_slope(z):
 
 
 def test_sigmoid_keeps_a_far_example_at_the_edge():
-    fig = lesson_figures.sigmoid_plot(0.0, example_z=40.0)
+    fig = plotly_figure(lesson_figures.sigmoid_plot(0.0, example_z=40.0))
     example = _trace(fig, "this example")
     assert example.x == (lesson_figures.Z_LIMIT,) and example.y == (1.0,)
     assert fig.layout.annotations[0].text == "this example: z = 40 →"
-    assert len(lesson_figures.sigmoid_plot(0.0).data) == 3  # no example: curve, tangent, point
+    assert len(plotly_figure(lesson_figures.sigmoid_plot(0.0)).data) == 3  # no example: curve, tangent, point
 
 
 def test_log_loss_binary_has_both_curves_and_marks_the_example():
-    fig = lesson_figures.log_loss_plot(0.8, -np.log(0.8), 1)
+    fig = plotly_figure(lesson_figures.log_loss_plot(0.8, -np.log(0.8), 1))
     one, zero = _trace(fig, "y = 1: L = -log a"), _trace(fig, "y = 0: L = -log(1 - a)")
     np.testing.assert_allclose(one.y, -np.log(one.x))
     np.testing.assert_allclose(zero.y, -np.log(1 - np.asarray(zero.x)))
     mark = _trace(fig, "this example")
     assert mark.x == (0.8,) and mark.y[0] == pytest.approx(-np.log(0.8))
     assert mark.marker.color == one.line.color  # on the y = 1 curve
-    assert _trace(lesson_figures.log_loss_plot(0.8, 1.6, 0), "this example").marker.color == zero.line.color
+    example = _trace(plotly_figure(lesson_figures.log_loss_plot(0.8, 1.6, 0)), "this example")
+    assert example.marker.color == zero.line.color
 
 
 def test_log_loss_caps_a_huge_loss_at_the_top():
-    fig = lesson_figures.log_loss_plot(1.0, 40.0, 0)
+    fig = plotly_figure(lesson_figures.log_loss_plot(1.0, 40.0, 0))
     mark = _trace(fig, "this example")
     assert mark.y == (lesson_figures.LOSS_LIMIT,) and mark.marker.symbol == "triangle-up"
     assert mark.text == ("L = 40 ↑",)
 
 
 def test_log_loss_for_ten_classes_is_one_curve():
-    fig = lesson_figures.log_loss_plot(0.3, -np.log(0.3), 4, binary=False)
+    fig = plotly_figure(lesson_figures.log_loss_plot(0.3, -np.log(0.3), 4, binary=False))
     assert [t.name for t in fig.data] == ["L = -log a<sub>y</sub>", "this example"]
 
 
 def test_gradient_map_is_upright_square_and_centred(binary_pass):
     ex, _ = binary_pass
-    fig = figures.signed_map(ex.dw[0], name="dw")
+    fig = plotly_figure(figures.signed_map(ex.dw[0], name="dw"))
     (trace,) = fig.data
     np.testing.assert_array_equal(np.asarray(trace.z), ex.dw[0].reshape(8, 8))
     assert fig.layout.yaxis.autorange == "reversed" and fig.layout.yaxis.scaleanchor == "x"
     limit = np.abs(ex.dw).max()
     assert (trace.zmin, trace.zmid, trace.zmax) == (-limit, 0.0, limit)
-    assert trace.colorscale == figures.weight_maps(np.ones((1, 64)), ("a", "b")).data[0].colorscale
+    assert trace.colorscale == plotly_figure(figures.weight_maps(np.ones((1, 64)), ("a", "b"))).data[0].colorscale
     assert trace.colorbar.title.text == "dw"

@@ -136,19 +136,19 @@ def test_remove_and_clear_runs(app):
     assert "No runs yet" in texts(at)
 
 
-def test_replay_steps_through_log_spaced_snapshots(app):
+def test_replay_steps_through_the_kept_log_spaced_weights(app):
     run = _trained(task=Task.all_digits(), iterations=200)
     at = _with_runs(app, [run])
     slider = at.select_slider(key="replay_iteration")
     points = slider.options
     assert points[:4] == ["0", "1", "2", "3"] and points[-1] == "200"
     slider.set_value(12).run()
-    curve = chart(at, "replay_curve_12")
+    curve = chart(at, "replay_curve_chart")
     assert array(curve["data"][0]["x"])[-1] == 12
-    weights = array(chart(at, "replay_weights_12")["data"][0]["z"])
-    np.testing.assert_array_equal(weights[:8, :8], run.snapshot_at(12).coef[0].reshape(8, 8))
-    limit = max(np.abs(s.coef).max() for s in run.snapshots)
-    assert chart(at, "replay_weights_12")["data"][0]["zmax"] == limit  # one scale for the whole replay
+    weights = array(chart(at, "replay_weights_chart")["data"][0]["z"])
+    np.testing.assert_allclose(weights[:8, :8], run.weights_at(12)[0][0].reshape(8, 8), atol=1e-4)
+    limit = max(np.abs(run.weights_at(int(i))[0]).max() for i in points)
+    assert chart(at, "replay_weights_chart")["data"][0]["zmax"] == limit  # one scale for the whole replay
 
 
 def test_a_run_that_blew_up_is_readable(app):
@@ -161,9 +161,9 @@ def test_a_run_that_blew_up_is_readable(app):
     assert "switch on **Log scale**" not in texts(at)
     slider = at.select_slider(key="replay_iteration")
     slider.set_value(int(slider.options[1])).run()
-    shown = wild.snapshot_at(int(slider.options[1]))
-    (trace,) = chart(at, f"replay_weights_{slider.options[1]}")["data"]
-    assert trace["zmax"] == np.abs(shown.coef).max()  # its own scale: not blank next to the blow-up
+    shown, _ = wild.weights_at(int(slider.options[1]))
+    (trace,) = chart(at, "replay_weights_chart")["data"]
+    assert trace["zmax"] == np.abs(shown).max()  # its own scale: not blank next to the blow-up
     assert "colour scale is set anew" in texts(at)
 
 
@@ -182,5 +182,5 @@ def test_start_a_run_from_another_runs_weights(app):
     at.button(key="train").click().run()
     second = at.session_state["run"]
     assert second is not first and second.settings.seed == 6
-    np.testing.assert_array_equal(second.snapshots[0].coef, first.snapshots[0].coef)
+    np.testing.assert_array_equal(second.start.coef, first.start.coef)
     assert "from the start of run 1" in second.label

@@ -26,7 +26,7 @@ def test_a_link_opens_in_presentation_mode_with_only_the_essential_controls(app)
     assert at.button_group(key="task_preset").value == "0 vs 1"
     assert not at.select_slider and not at.number_input and not at.get("file_uploader")
     assert "0 vs 1 · lr 0.05 · 1000 it" in texts(at)  # the settings are still said
-    assert chart(at, "curve_empty")["layout"]["font"]["size"] == 19  # figures sized for a projector
+    assert chart(at, "curve")["layout"]["font"]["size"] == 19  # figures sized for a projector
 
 
 def test_the_dark_look_stays_on_across_pages(app):
@@ -38,7 +38,7 @@ def test_the_dark_look_stays_on_across_pages(app):
         assert at.session_state["present"] is True and at.session_state["look"] == "dark"
         assert at.query_params["present"] == "1" and at.query_params["look"] == "dark"
     at.switch_page("pages/train.py").run()
-    assert chart(at, "curve_empty")["layout"]["font"]["color"] == "#F1F5F9"
+    assert chart(at, "curve")["layout"]["font"]["color"] == "#F1F5F9"
 
 
 def test_switching_it_off_brings_the_controls_back(app):
@@ -46,7 +46,7 @@ def test_switching_it_off_brings_the_controls_back(app):
     at = app.run()
     at.toggle(key="present").set_value(False).run()
     assert at.session_state["present"] is False  # (the address losing present=1 is checked in the browser)
-    assert chart(at, "curve_empty")["layout"]["font"]["size"] == 14
+    assert chart(at, "curve")["layout"]["font"]["size"] == 14
     assert [b.key for b in at.button][:4] == ["train", "stop", "continue", "reset"]
 
 

@@ -21,7 +21,7 @@ def test_first_visit(app):
     assert all(at.button(key=k).disabled for k in ("stop", "continue", "reset"))
     progress = " ".join(p.proto.text for p in at.get("progress"))
     assert "Press **Train**: the cost falls and the weights take shape here" in progress
-    assert "curve_empty" in charts(at) and "weights_empty" in charts(at)
+    assert "curve" in charts(at) and "weight_maps" in charts(at)
     assert "0**: 178 examples" in texts(at) and "1**: 182 examples" in texts(at)
     assert at.select_slider(key="lr").value == 0.05 and at.number_input(key="iters").value == 1000
     assert at.number_input(key="l2").value == 0 and at.radio(key="init").value == "zeros"
@@ -35,9 +35,9 @@ def test_train_the_default_task(app):
     run = at.session_state["run"]
     assert run.status == "finished" and run.iteration == 300
     assert "Train accuracy 100.0%" in texts(at) and "Finished at iteration 300" in texts(at)
-    curve = chart(at, "curve_")
+    curve = chart(at, "curve")
     assert curve["data"][0]["name"] == "train cost" and len(curve["data"]) == 4
-    weights = chart(at, "weights_")
+    weights = chart(at, "weight_maps")
     assert weights["layout"]["yaxis"]["autorange"] == "reversed"
     assert "toward **0**" in texts(at)
     assert "confusion" in charts(at)
@@ -79,7 +79,7 @@ def test_reset_forgets_the_run(app):
     assert at.session_state["run"] is None
     progress = " ".join(p.proto.text for p in at.get("progress"))
     assert "Press **Train**: the cost falls and the weights take shape here" in progress
-    assert "curve_empty" in charts(at) and "weights_empty" in charts(at)
+    assert "curve" in charts(at) and "weight_maps" in charts(at)
 
 
 @pytest.mark.parametrize(
@@ -122,7 +122,7 @@ def test_all_ten_digits(app):
     assert not at.exception and not at.error
     run = at.session_state["run"]
     assert run.model.coef_.shape == (10, 64)
-    z = array(chart(at, "weights_")["data"][0]["z"])
+    z = array(chart(at, "weight_maps")["data"][0]["z"])
     assert z.shape == (20, 44)  # ten 8x8 maps, 2 rows of 5 with gaps (4 rows between, for titles)
     assert array(chart(at, "confusion")["data"][0]["z"]).shape == (10, 10)
     assert "each map is one neuron" in texts(at)
@@ -138,7 +138,7 @@ def test_a_diverged_run_is_explained(app):
     (error,) = at.error
     assert "Training diverged" in error.value and "Try a learning rate of 1, ten times smaller" in error.value
     run = at.session_state["run"]
-    curve = chart(at, "curve_")
+    curve = chart(at, "curve")
     assert curve["layout"]["xaxis"]["range"] == [0, run.iteration]  # the blow-up fills the chart
 
 
@@ -148,7 +148,7 @@ def test_settings_and_model_survive_other_widgets(app):
     run = at.session_state["run"]
     at.toggle(key="log_y").set_value(True).run()
     assert at.session_state["run"] is run and run.iteration == 80
-    assert chart(at, "curve_")["layout"]["yaxis"]["type"] == "log"
+    assert chart(at, "curve")["layout"]["yaxis"]["type"] == "log"
     assert at.number_input(key="iters").value == 80
 
 

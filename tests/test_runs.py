@@ -1,10 +1,9 @@
-"""Runs (settings, stop and continue) and the live-view frame pacer."""
+"""Runs: settings, stop and continue, what a run remembers."""
 
 import numpy as np
 import pytest
 
 from lrviz.data import Task
-from lrviz.live import FramePacer
 from lrviz.runs import Run, Settings, log_spaced
 
 
@@ -30,9 +29,10 @@ def test_a_run_trains_to_its_target_and_keeps_snapshots():
     assert run.status == "new" and run.last is None
     snapshots = list(run.advance())
     assert run.status == "finished" and run.iteration == 300
-    assert snapshots == run.snapshots
-    iterations = [s.iteration for s in run.snapshots]
+    iterations = list(run.curve.iterations)
+    assert iterations == [s.iteration for s in snapshots]
     assert iterations == sorted(set(iterations)) and iterations[0] == 0 and iterations[-1] == 300
+    assert list(run.curve.train_cost) == [s.train_cost for s in snapshots]
     assert {1, 2, 3}.issubset(iterations)  # log-spaced: the fast start is seen
     assert run.last.test_accuracy == 1.0
     assert list(run.advance()) == []  # nothing left to do
@@ -49,7 +49,9 @@ def test_stop_then_continue_matches_an_uninterrupted_run():
     list(run.advance())
     assert run.status == "finished" and run.iteration == 400
     np.testing.assert_array_equal(run.model.coef_, whole.model.coef_)
-    assert [s.iteration for s in run.snapshots] == [s.iteration for s in whole.snapshots]
+    assert list(run.curve.iterations) == list(whole.curve.iterations)
+    np.testing.assert_array_equal(run.curve.test_cost, whole.curve.test_cost)
+    assert run.replay_points() == whole.replay_points()
 
 
 def test_continue_after_finishing_trains_another_round():
@@ -90,75 +92,27 @@ def test_log_spaced():
     assert log_spaced(0) == []
 
 
-class FakeTime:
-    def __init__(self):
-        self.now = 0.0
-        self.slept = 0.0
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.slept += seconds
-        self.now += seconds
-
-
-def test_pacer_spreads_a_fast_run_over_the_minimum_duration():
-    t = FakeTime()
-    pacer = FramePacer(0, 1000, min_duration=1.5, min_interval=0.12, clock=t.clock, sleep=t.sleep)
-    frames = 0
-    for iteration in range(0, 1001, 5):  # training itself takes no time here
-        t.now += 0.0001
-        if pacer.should_draw(iteration):
-            pacer.drew(0.01)
-            frames += 1
-    assert t.now == pytest.approx(1.5, abs=0.05)
-    assert 10 <= frames <= 13
-
-
-def test_pacer_never_slows_a_long_run_and_bounds_drawing():
-    t = FakeTime()
-    pacer = FramePacer(0, 20_000, min_duration=1.5, min_interval=0.12, clock=t.clock, sleep=t.sleep)
-    drawing = 0.0
-    for iteration in range(0, 20_001, 100):
-        t.now += 0.05  # 100 iterations take 50 ms: 10 s of training in all
-        if pacer.should_draw(iteration):
-            pacer.drew(0.04)
-            t.now += 0.04
-            drawing += 0.04
-    assert t.slept == 0
-    assert drawing / 10.0 < 0.15
-    assert pacer.interval >= 0.2 * 9  # frames space out as the run goes on
-
-
-def test_pacer_interval_follows_slow_drawing_unless_the_run_is_held_back():
-    t = FakeTime()
-    pacer = FramePacer(0, 100, min_duration=1.5, min_interval=0.12, clock=t.clock, sleep=t.sleep)
-    assert pacer.should_draw(50)  # ahead of schedule: it waits 0.75 s first
-    assert t.slept == pytest.approx(0.75)
-    pacer.drew(0.3)
-    assert pacer.interval == pytest.approx(0.12)  # held back: drawing costs the run nothing
-    t.now = 10.0
-    assert pacer.should_draw(60)  # behind schedule: no waiting
-    pacer.drew(0.3)
-    assert pacer.interval == pytest.approx(2.0)  # a fifth of the 10 s elapsed
-    t.now = 10.5
-    pacer.drew(1.5)
-    assert pacer.interval == pytest.approx(3.0)  # twice a slow frame
-
-
-def test_replay_points_are_kept_snapshots_spread_on_a_log_scale():
+def test_replay_points_are_kept_weights_spread_on_a_log_scale():
     run = Run(Settings(iterations=1000))
-    list(run.advance())
-    points = run.replay_points(count=20)
-    kept = {s.iteration for s in run.snapshots}
-    assert set(points) <= kept and points[0] == 0 and points[-1] == 1000
+    snapshots = {s.iteration: s for s in run.advance()}
+    points = run.replay_points()
+    assert set(points) <= set(snapshots) and points[0] == 0 and points[-1] == 1000
     assert points[:4] == [0, 1, 2, 3]  # dense at the start, where the weights change fastest
+    assert 30 <= len(points) <= 45
     gaps = np.diff(points)
     assert gaps[-1] > 10 * gaps[1]
-    assert run.snapshot_at(points[5]).iteration == points[5]
-    with pytest.raises(ValueError, match="no snapshot at iteration 7777"):
-        run.snapshot_at(7777)
+    coef, intercept = run.weights_at(points[5])
+    np.testing.assert_allclose(coef, snapshots[points[5]].coef, rtol=1e-6)  # kept as float32
+    np.testing.assert_array_equal(run.weights_at(0)[0], snapshots[0].coef)  # the start exactly
+    np.testing.assert_array_equal(run.weights_at(1000)[0], run.model.coef_)  # the last exactly
+    with pytest.raises(ValueError, match="kept no weights at iteration 7777"):
+        run.weights_at(7777)
+
+
+def test_a_ten_digit_run_stays_small():
+    run = Run(Settings(task=Task.all_digits(), learning_rate=1.0, iterations=2000))
+    list(run.advance())
+    assert len(run.curve) > 200 and run.nbytes < 200_000  # every snapshot's weights would take 1.3 MB
 
 
 def test_summary_and_label():

@@ -1,0 +1,139 @@
+"""What a run remembers of its training, compactly: the learning curve and a few weight maps.
+
+A run yields a snapshot (weights, costs, accuracies) a few hundred times. Keeping every
+snapshot's weights costs about 1.3 MB for a ten-digit run, and a class of students makes
+many runs, so a `History` keeps:
+- the learning curve: iteration, train and test cost and accuracy of every snapshot, in
+  growable NumPy arrays (five numbers a point);
+- the weights at the start (iteration 0, exactly: a new run can start from them) and at
+  the log-spaced iterations a replay shows (as float32: a picture needs no more);
+- the latest snapshot whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import numpy as np
+
+from lrviz.model import Snapshot
+
+#: The curve's columns, in the order of `Curve.columns`.
+CURVE_COLUMNS = ("iteration", "train_cost", "test_cost", "train_accuracy", "test_accuracy")
+
+
+class Curve:
+    """A learning curve: one row per snapshot, growing as training goes on.
+
+    Test cost and accuracy are NaN when a run has no test set.
+    """
+
+    def __init__(self) -> None:
+        self._rows = np.empty((64, len(CURVE_COLUMNS)))
+        self._length = 0
+
+    def __len__(self) -> int:
+        return self._length
+
+    def append(self, snapshot: Snapshot) -> None:
+        """Add the snapshot's point; a snapshot of the last point's iteration replaces it."""
+        if self._length and self._rows[self._length - 1, 0] == snapshot.iteration:
+            self._length -= 1
+        if self._length == len(self._rows):
+            self._rows = np.concatenate([self._rows, np.empty_like(self._rows)])
+        self._rows[self._length] = [snapshot.iteration, snapshot.train_cost, _or_nan(snapshot.test_cost),
+                                    snapshot.train_accuracy, _or_nan(snapshot.test_accuracy)]
+        self._length += 1
+
+    def _column(self, name: str) -> np.ndarray:
+        column = self._rows[: self._length, CURVE_COLUMNS.index(name)]
+        column.flags.writeable = False
+        return column
+
+    @property
+    def iterations(self) -> np.ndarray:
+        return self._column("iteration").astype(int)
+
+    @property
+    def train_cost(self) -> np.ndarray:
+        return self._column("train_cost")
+
+    @property
+    def test_cost(self) -> np.ndarray:
+        return self._column("test_cost")
+
+    @property
+    def train_accuracy(self) -> np.ndarray:
+        return self._column("train_accuracy")
+
+    @property
+    def test_accuracy(self) -> np.ndarray:
+        return self._column("test_accuracy")
+
+    @property
+    def has_test(self) -> bool:
+        """Whether the points have a test cost (a run trained with a test set)."""
+        return bool(self._length) and not np.isnan(self._rows[0, 2])
+
+    def upto(self, iteration: int) -> Curve:
+        """The curve up to and including `iteration` (for a replay)."""
+        part = Curve()
+        count = int(np.searchsorted(self._rows[: self._length, 0], iteration, side="right"))
+        part._rows, part._length = self._rows[:count].copy(), count
+        return part
+
+    @property
+    def nbytes(self) -> int:
+        return self._rows.nbytes
+
+
+class History:
+    """A run's memory of its training: the curve, the weights at chosen iterations, the last snapshot.
+
+    `keep_weights_at` names the iterations whose weights are kept (the start, iteration 0,
+    always is, exactly); the others are kept in float32.
+    """
+
+    def __init__(self) -> None:
+        self.curve = Curve()
+        self.last: Snapshot | None = None
+        self.first: Snapshot | None = None
+        self._weights: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def keep(self, snapshot: Snapshot, keep_weights_at: Collection[int] = ()) -> None:
+        """Remember a snapshot: its point on the curve, and its weights if its iteration is wanted."""
+        self.curve.append(snapshot)
+        self.last = snapshot
+        if self.first is None:
+            self.first = snapshot
+        elif snapshot.iteration in keep_weights_at:
+            coef, intercept = snapshot.coef.astype(np.float32), snapshot.intercept.astype(np.float32)
+            coef.flags.writeable = intercept.flags.writeable = False
+            self._weights[snapshot.iteration] = (coef, intercept)
+
+    @property
+    def weight_iterations(self) -> list[int]:
+        """Iterations whose weights are kept, in order (the start and the last included)."""
+        kept = set(self._weights)
+        kept.update(s.iteration for s in (self.first, self.last) if s is not None)
+        return sorted(kept)
+
+    def weights_at(self, iteration: int) -> tuple[np.ndarray, np.ndarray]:
+        """(coef, intercept) kept at `iteration`; ValueError if they were not kept."""
+        for snapshot in (self.last, self.first):
+            if snapshot is not None and snapshot.iteration == iteration:
+                return snapshot.coef, snapshot.intercept
+        if iteration not in self._weights:
+            raise ValueError(f"This run kept no weights at iteration {iteration}; it kept them at "
+                             f"{self.weight_iterations[:8]}….")
+        return self._weights[iteration]
+
+    @property
+    def nbytes(self) -> int:
+        """About how much memory the history holds (for memory budgets)."""
+        snapshots = sum(s.coef.nbytes + s.intercept.nbytes for s in (self.first, self.last) if s is not None)
+        return self.curve.nbytes + snapshots + sum(c.nbytes + i.nbytes for c, i in self._weights.values())
+
+
+def _or_nan(value: float | None) -> float:
+    return np.nan if value is None else value

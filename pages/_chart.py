@@ -1,0 +1,132 @@
+"""Charts that stay mounted: a small component of lrviz's own that draws Plotly figures in the page.
+
+Streamlit's `st.plotly_chart` sends a whole figure each time, and a chart redrawn under a new
+key is a new chart; a live view redrawn twenty times a second cost the server most of its CPU.
+This component instead:
+- `chart(figure, key)` draws a figure (Plotly's JSON form, `lrviz.figures.Figure`) into a
+  `div.js-plotly-plot` in the page's own DOM (no iframe, no shadow root). Drawn again under
+  the same key, in a later run of the script, it stays mounted and plotly.js updates it in
+  place (`Plotly.react`);
+- `feed(patches, container)` sends small changes to charts that are mounted: new points of a
+  curve (`Plotly.extendTraces`) and new values of a heatmap (`Plotly.restyle`). Streamlit
+  can draw an element only once per key in a script run, so a live view, which runs inside
+  one script run, sends its frames as small invisible elements of their own, one per frame,
+  added to a hidden container; each element's JavaScript finds the mounted chart and applies
+  its patch. They are added, not replaced: a browser that is busy renders several updates of
+  one element at once and would skip the frames in between, but it mounts every new element.
+  A patch names the chart's `base` (the run it shows) and the index its points start at, so
+  a patch meant for another base is ignored and one that arrives twice adds nothing twice.
+
+plotly.js itself comes from the `plotly` package (`package_data/plotly.min.js`), served by
+Streamlit as a component's file; nothing comes from a CDN.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import plotly
+import streamlit as st
+from streamlit.components.v1 import declare_component
+
+#: The plotly.js that ships inside the plotly package, served under /component/<name>/.
+_plotly_files = declare_component("plotly_js", path=str(Path(plotly.__file__).parent / "package_data"))
+#: Relative to the page's address (every page is one level deep: /, /train, /draw, ...).
+PLOTLY_URL = f"component/{_plotly_files.name}/plotly.min.js"
+
+_JS = r"""
+const lrviz = (window.__lrviz = window.__lrviz || { charts: {}, plotly: null });
+
+function plotly(src) {
+  if (!lrviz.plotly) {
+    lrviz.plotly = window.Plotly ? Promise.resolve(window.Plotly) : new Promise((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = src;
+      script.onload = () => resolve(window.Plotly);
+      script.onerror = () => { lrviz.plotly = null; reject(new Error('plotly.js did not load from ' + src)); };
+      document.head.appendChild(script);
+    });
+  }
+  return lrviz.plotly;
+}
+
+// Plotly's calls on one chart run one after another, never interleaved.
+function queue(el, work) {
+  el.__queue = (el.__queue || Promise.resolve()).then(work).catch((error) => console.error('lrviz chart', error));
+  return el.__queue;
+}
+
+function mount(parent, data) {
+  let el = parent.querySelector(':scope > .lrviz-chart');
+  if (!el) {
+    el = document.createElement('div');
+    el.className = 'lrviz-chart';
+    el.setAttribute('role', 'img');
+    parent.appendChild(el);
+  }
+  el.setAttribute('aria-label', data.description || '');
+  const ready = queue(el, async () => {
+    const Plotly = await plotly(data.src);
+    await Plotly.react(el, data.figure.data, data.figure.layout, data.config);
+    el.__base = data.base;
+    el.__points = data.figure.data.length && data.figure.data[0].x ? data.figure.data[0].x.length : 0;
+  }).then(() => el);
+  lrviz.charts[data.name] = ready;
+}
+
+async function patch(el, change) {
+  if (change.base !== el.__base) return;  // meant for another run than the one shown
+  const Plotly = window.Plotly;
+  if (change.extend) {
+    const { start, x, y } = change.extend;
+    const skip = Math.max(0, el.__points - start);  // points the chart already has
+    if (x.length > skip) {
+      const traces = y.map((_, i) => i);
+      await Plotly.extendTraces(el, { x: traces.map(() => x.slice(skip)), y: y.map((v) => v.slice(skip)) }, traces);
+      el.__points = start + x.length;
+    }
+  }
+  if (change.restyle) {
+    const update = {};
+    for (const [name, value] of Object.entries(change.restyle)) update[name] = [value];
+    await Plotly.restyle(el, update, [0]);
+  }
+  if (change.text !== undefined) el.setAttribute('aria-label', change.text);
+}
+
+export default function (component) {
+  const { data, parentElement } = component;
+  if (data.figure) {
+    mount(parentElement, data);
+  } else if (data.patches) {
+    for (const [name, change] of Object.entries(data.patches)) {
+      const ready = lrviz.charts[name];
+      if (ready) ready.then((el) => queue(el, () => patch(el, change)));
+    }
+  }
+}
+"""
+_CSS = """
+.lrviz-chart { width: 100%; }
+"""
+_component = st.components.v2.component("lrviz_chart", html="", css=_CSS, js=_JS, isolate_styles=False)
+_feed_numbers = itertools.count()
+
+
+def chart(figure: dict, key: str, *, base: str = "", description: str = "", toolbar: bool = False) -> None:
+    """Draw a figure under `key` (the element gets the CSS class `st-key-<key>`), or update the
+    chart of that key in place. `base` names what it shows, for `feed` patches (e.g. a run);
+    `description` is its text alternative, read by screen readers."""
+    _component(key=key, data={
+        "figure": figure, "name": key, "base": base, "src": PLOTLY_URL, "description": description,
+        "config": {"displayModeBar": toolbar, "displaylogo": False, "responsive": True},
+    })
+
+
+def feed(patches: dict[str, dict], container) -> None:
+    """Send patches to mounted charts, by their keys: {"key": {"base": ..., "extend": {"start": i,
+    "x": [...], "y": [[...], ...]}, "restyle": {"z": ..., "zmin": ...}, "text": "..."}}, as a new
+    element in `container` (a hidden one: see the app's style sheet, `.st-key-live_feed`)."""
+    with container:
+        _component(key=f"lrviz_feed_{next(_feed_numbers)}", data={"patches": patches})

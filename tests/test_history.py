@@ -1,0 +1,45 @@
+"""What a run remembers of its training: the curve and a few weight maps, compactly."""
+
+import numpy as np
+import pytest
+
+from lrviz.history import Curve, History
+from lrviz.model import Snapshot
+
+
+def _snapshot(i, coef_value=0.0, test=True):
+    return Snapshot(i, 1.0 / (i + 1), 0.5, np.full((10, 64), coef_value), np.zeros(10),
+                    2.0 / (i + 1) if test else None, 0.4 if test else None)
+
+
+def test_a_curve_grows_and_a_repeated_iteration_replaces_its_point():
+    curve = Curve()
+    for i in range(100):
+        curve.append(_snapshot(i))
+    curve.append(Snapshot(99, 7.0, 0.9, np.zeros((10, 64)), np.zeros(10), 8.0, 0.8))  # a resumed call
+    assert len(curve) == 100 and list(curve.iterations[-2:]) == [98, 99]
+    assert curve.train_cost[-1] == 7.0 and curve.test_accuracy[-1] == 0.8 and curve.has_test
+    part = curve.upto(9)
+    assert list(part.iterations) == list(range(10)) and len(curve) == 100
+    with pytest.raises(ValueError):
+        curve.train_cost[0] = 1.0  # read-only views
+
+
+def test_a_curve_without_a_test_set():
+    curve = Curve()
+    curve.append(_snapshot(0, test=False))
+    assert not curve.has_test and np.isnan(curve.test_cost[0])
+
+
+def test_history_keeps_weights_where_asked_and_the_start_and_last_exactly():
+    history = History()
+    for i in range(50):
+        history.keep(_snapshot(i, coef_value=i + 1 / 3), keep_weights_at={5, 20})
+    assert history.weight_iterations == [0, 5, 20, 49]
+    assert history.weights_at(0)[0].dtype == np.float64 and history.weights_at(0)[0][0, 0] == 1 / 3
+    assert history.weights_at(5)[0].dtype == np.float32
+    assert history.weights_at(5)[0][0, 0] == pytest.approx(5 + 1 / 3, rel=1e-6)
+    assert history.weights_at(49)[0][0, 0] == 49 + 1 / 3
+    with pytest.raises(ValueError, match="kept no weights at iteration 6"):
+        history.weights_at(6)
+    assert history.nbytes < 50 * 10 * 64 * 8 / 5  # far less than every snapshot's weights

@@ -1,0 +1,95 @@
+"""The live view: when a frame is sent (the pacer) and what it holds (the feed)."""
+
+import numpy as np
+import pytest
+
+from lrviz import figures
+from lrviz.data import Task
+from lrviz.live import FramePacer, LiveFeed
+from lrviz.runs import Run, Settings
+
+
+class FakeTime:
+    def __init__(self):
+        self.now = 0.0
+        self.slept = 0.0
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept += seconds
+        self.now += seconds
+
+
+def test_pacer_spreads_a_fast_run_over_the_minimum_duration():
+    t = FakeTime()
+    pacer = FramePacer(0, 1000, min_duration=1.0, min_interval=0.08, clock=t.clock, sleep=t.sleep)
+    frames = 0
+    for iteration in range(0, 1001, 5):  # training itself takes no time here
+        t.now += 0.0001
+        if pacer.should_draw(iteration):
+            pacer.drew(0.001)
+            frames += 1
+    assert t.now == pytest.approx(1.0, abs=0.05)
+    assert 10 <= frames <= 13
+
+
+def test_pacer_never_slows_a_long_run_and_keeps_frames_coming():
+    t = FakeTime()
+    pacer = FramePacer(0, 20_000, clock=t.clock, sleep=t.sleep)
+    frames, drawing = [], 0.0
+    for iteration in range(0, 20_001, 100):
+        t.now += 0.05  # 100 iterations take 50 ms: 10 s of training in all
+        if pacer.should_draw(iteration):
+            pacer.drew(0.002)
+            t.now += 0.002
+            drawing += 0.002
+            frames.append(t.now)
+    assert t.slept == 0
+    assert drawing / 10.0 < 0.05  # cheap frames: drawing adds little to the training time
+    gaps = np.diff(frames)
+    assert gaps.max() <= 0.25 and len(frames) / t.now >= 4  # at least four frames a second, to the end
+
+
+def test_pacer_spaces_out_slow_frames_but_not_beyond_the_longest_interval():
+    t = FakeTime()
+    pacer = FramePacer(0, 100, min_duration=1.0, min_interval=0.08, max_interval=0.2, clock=t.clock,
+                       sleep=t.sleep)
+    assert pacer.should_draw(50)  # ahead of schedule: it waits 0.5 s first
+    assert t.slept == pytest.approx(0.5)
+    pacer.drew(0.001)
+    assert pacer.interval == pytest.approx(0.08)
+    pacer.drew(0.015)
+    assert pacer.interval == pytest.approx(0.15)  # drawing takes at most a tenth of the time
+    pacer.drew(0.5)
+    assert pacer.interval == pytest.approx(0.2)
+
+
+def test_each_frame_sends_the_new_points_and_the_current_weights():
+    run = Run(Settings(task=Task.parse("2vrest"), iterations=200))
+    run.begin()
+    feed = LiveFeed(len(run.curve), run.settings.task.class_names)  # the chart was drawn with the first point
+    frames = []
+    for snapshot in run.advance():
+        if snapshot.iteration in (10, 11, 50) or snapshot.stop_reason:
+            frames.append(feed.frame(run.curve, snapshot.iteration, snapshot.coef))
+    starts = [f.curve_start for f in frames]
+    assert starts[0] == 1 and starts == sorted(starts)
+    # together the frames add every point after the first exactly once, in order
+    x = [i for f in frames for i in f.curve_points["x"]]
+    assert x == list(run.curve.iterations[1:])
+    for f in frames:
+        assert len(f.curve_points["y"]) == 4 and all(len(y) == len(f.curve_points["x"]) for y in f.curve_points["y"])
+    assert frames[1].curve_points["x"] == [11]  # only what changed since the last frame
+    # the weights are those of the frame's snapshot, as the weight maps draw them
+    assert frames[-1].weights == figures.weight_mosaic(run.model.coef_, run.settings.task.class_names)
+    assert frames[-1].iteration == 200
+
+
+def test_a_frame_with_nothing_new_sends_no_points():
+    run = Run(Settings(iterations=20))
+    list(run.advance())
+    feed = LiveFeed(len(run.curve), ("0", "1"))
+    frame = feed.frame(run.curve, run.iteration, run.last.coef)
+    assert frame.curve_points["x"] == [] and frame.curve_start == len(run.curve)
