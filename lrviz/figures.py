@@ -34,12 +34,29 @@ from lrviz.history import Curve
 #: A Plotly figure as JSON-ready data: {"data": [trace, ...], "layout": {...}}.
 Figure = dict[str, Any]
 
+
+
+def _scale(colors: Sequence[str]) -> list[list]:
+    """A colour scale as plotly.js takes it: [position, colour] pairs, evenly spaced. Scales are
+    written out, not named: plotly.js has scales of the same names that differ from ColorBrewer's
+    (its "RdBu" runs blue to red through grey, its "Greys" black to white)."""
+    return [[k / (len(colors) - 1), color] for k, color in enumerate(colors)]
+
+
 #: Diverging scale for weights and contributions: red negative, white zero, blue positive
-#: (ColorBrewer's RdBu, as Plotly names it).
-WEIGHT_COLORSCALE = "RdBu"
-#: Ink on paper: white 0, black 1. Traces drawn in it carry INK_META, so a display can recolour them.
-INK_COLORSCALE = "Greys"
+#: (ColorBrewer's RdBu).
+WEIGHT_COLORSCALE = _scale(("rgb(103,0,31)", "rgb(178,24,43)", "rgb(214,96,77)", "rgb(244,165,130)",
+                            "rgb(253,219,199)", "rgb(247,247,247)", "rgb(209,229,240)", "rgb(146,197,222)",
+                            "rgb(67,147,195)", "rgb(33,102,172)", "rgb(5,48,97)"))
+#: Ink on paper: white 0, black 1 (ColorBrewer's Greys). Traces drawn in it carry INK_META, so a
+#: display can recolour them.
+INK_COLORSCALE = _scale(("rgb(255,255,255)", "rgb(240,240,240)", "rgb(217,217,217)", "rgb(189,189,189)",
+                         "rgb(150,150,150)", "rgb(115,115,115)", "rgb(82,82,82)", "rgb(37,37,37)", "rgb(0,0,0)"))
 INK_META = "ink"
+#: Counts, light to dark blue (ColorBrewer's Blues).
+COUNT_COLORSCALE = _scale(("rgb(247,251,255)", "rgb(222,235,247)", "rgb(198,219,239)", "rgb(158,202,225)",
+                           "rgb(107,174,214)", "rgb(66,146,198)", "rgb(33,113,181)", "rgb(8,81,156)",
+                           "rgb(8,48,107)"))
 TRAIN_COLOR = "#0072B2"  # Okabe-Ito blue
 TEST_COLOR = "#E69F00"  # Okabe-Ito orange
 MUTED_COLOR = "#9AA5B1"
@@ -309,7 +326,7 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, class_names: Sequen
     np.add.at(counts, (np.asarray(y_true, dtype=int), np.asarray(y_pred, dtype=int)), 1)
     names = list(class_names)
     return dict(
-        data=[dict(type="heatmap", z=counts.tolist(), x=names, y=names, colorscale="Blues", showscale=False,
+        data=[dict(type="heatmap", z=counts.tolist(), x=names, y=names, colorscale=COUNT_COLORSCALE, showscale=False,
                    text=counts.tolist(), texttemplate="%{text}", xgap=2, ygap=2,
                    hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>")],
         layout=dict(**copy.deepcopy(BASE_LAYOUT),

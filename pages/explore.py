@@ -86,8 +86,8 @@ def replay(runs: list) -> None:
 
 
 st.header("Explore")
-st.caption("Every run of this session is kept here: compare their learning curves, or replay one to see "
-           "how the weights took shape. Train runs on the Train page.")
+st.caption(f"This session's last {_shared.MAX_RUNS} runs are kept here (older ones are forgotten first): compare "
+           "their learning curves, or replay one to see how the weights took shape. Train runs on the Train page.")
 runs = _shared.history()
 if not runs:
     st.info("No runs yet in this session. Train one on the Train page and it appears here.",

@@ -32,6 +32,24 @@ def test_every_page_loads_and_reloads_without_an_exception(page, server):
         screenshot(page, f"page-{path}")
 
 
+@pytest.mark.parametrize("query", ["", "?task=2vrest&iters=50"])
+def test_every_address_opens_its_page_without_a_dialog(page, server, query):
+    """/ and each page's own address, bookmarked or typed, with or without a link's settings."""
+    for path, heading in {"": "Train a neuron", **PAGES}.items():
+        page.goto(f"{server}/{path}{query}")
+        wait_idle(page)
+        page.get_by_role("heading", name=heading).wait_for()
+        time.sleep(0.3)  # a "Page not found" dialog would open right after the first run
+        assert page.get_by_text("Page not found").count() == 0, path
+        assert page.locator("[role='dialog']").count() == 0, path
+        assert exceptions(page) == [], path
+        if path in ("", "train"):  # / is the Train page's own address, /train, and the link's settings apply
+            page.wait_for_function("() => window.location.pathname === '/train'")
+            if query:
+                assert page.locator(".st-key-iters input").input_value() == "50"
+                assert "task=2vrest" in page.url
+
+
 def test_the_model_survives_moving_between_pages(page, server):
     page.goto(f"{server}/?iters=120")
     wait_idle(page)

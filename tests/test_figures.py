@@ -53,6 +53,9 @@ def test_ten_weight_maps_share_one_symmetric_scale():
     _assert_upright_and_square(fig)
     assert (trace.zmin, trace.zmid, trace.zmax) == (-9.0, 0.0, 9.0)
     assert trace.colorscale[0][1] != trace.colorscale[-1][1]  # diverging
+    assert trace.colorscale[5][1] == "rgb(247,247,247)"  # white at zero (plotly.js's own "RdBu" is grey there)
+    low, high = trace.colorscale[0][1], trace.colorscale[-1][1]
+    assert low.startswith("rgb(103") and high.endswith(",97)")  # red for negative, blue for positive
     z = np.asarray(trace.z, dtype=float)
     assert z.shape == (2 * 8 + figures.TITLE_GAP, 5 * 8 + 4)  # 2 rows x 5 maps; blank cells between, rows for titles
     top = 8 + figures.TITLE_GAP
@@ -124,6 +127,16 @@ def test_the_live_weights_are_the_maps_heatmap_values():
     assert figures.weight_mosaic(coef[:1], ("a", "b"))["z"] == figures.weight_maps(coef[:1], ("a", "b"))["data"][0]["z"]
 
 
+def test_colour_scales_are_written_out():
+    """plotly.js has its own scales named "RdBu" and "Greys" (reversed, grey in the middle): a figure
+    must never name one."""
+    specs = [figures.weight_maps(np.ones((1, 64)), ("a", "b")), figures.digit_image(np.eye(8)),
+             figures.digit_row(np.zeros((2, 64))), figures.signed_map(np.ones(64), name="x"),
+             figures.confusion_matrix([0, 1], [0, 1], ["a", "b"])]
+    for spec in specs:
+        assert all(isinstance(trace.get("colorscale", []), list) for trace in spec["data"])
+
+
 def test_values_are_strict_json():
     assert figures.values([1.0, np.nan, np.inf, -2]) == [1.0, None, None, -2.0]
     assert figures.values(np.array([[1, 2]], dtype=np.float32)) == [[1.0, 2.0]]
@@ -140,7 +153,7 @@ def test_digit_row_is_upright():
     np.testing.assert_array_equal(z[:, 9:17], images[1])
     assert [a.text for a in fig.layout.annotations] == ["a", "b", "c"]
     # the top row of a digit image is its first row: a 0 has ink at the top, not blank rows only
-    assert trace.colorscale[0][1].lower() in ("rgb(255,255,255)", "#ffffff", "white")
+    assert trace.colorscale[0][1] == "rgb(255,255,255)" and trace.colorscale[-1][1] == "rgb(0,0,0)"  # white paper
 
 
 def test_digit_image_and_signed_map():

@@ -184,3 +184,19 @@ def test_start_a_run_from_another_runs_weights(app):
     assert second is not first and second.settings.seed == 6
     np.testing.assert_array_equal(second.start.coef, first.start.coef)
     assert "from the start of run 1" in second.label
+
+
+def test_a_session_keeps_its_last_runs_only(app):
+    from pages._shared import MAX_RUNS
+
+    runs = [_trained(iterations=5) for _ in range(MAX_RUNS)]
+    for k, run in enumerate(runs, start=1):
+        run.name = f"run {k}"
+    app.session_state["runs"], app.session_state["run_count"] = list(runs), MAX_RUNS
+    at = app.run()
+    at.number_input(key="iters").set_value(5).run()
+    at.button(key="train").click().run()
+    kept = at.session_state["runs"]
+    assert len(kept) == MAX_RUNS and kept[0].name == "run 2" and kept[-1].name == f"run {MAX_RUNS + 1}"
+    at.switch_page("pages/explore.py").run()
+    assert f"This session's last {MAX_RUNS} runs are kept here" in texts(at)
