@@ -12,25 +12,22 @@ _shared.start()
 _shared.mark_app_started()
 st.set_page_config(page_title="lrviz: a neuron that reads digits", page_icon="🧠", layout="wide")
 
-# Streamlit serves its default page at / only, whatever its url_path: /train would be "not
-# found". So the Train page has its own address, /train, and / is a hidden page that sends
-# the browser there (with the link's settings).
-train_page = st.Page("pages/train.py", title="Train", icon=":material/monitoring:", url_path="train")
-home = st.Page("pages/train.py", title="Train", url_path="start", default=True, visibility="hidden")
+# Streamlit serves its default page, Train, at / only, whatever its url_path: /train would be
+# "not found". So a hidden page at /train runs the Train page too (a bookmark of it works).
+train_page = st.Page("pages/train.py", title="Train", icon=":material/monitoring:", url_path="home", default=True)
+train_alias = st.Page("pages/train.py", title="Train", url_path="train", visibility="hidden")
 navigation = st.navigation(
     [
-        home,
         train_page,
+        train_alias,
         st.Page("pages/draw.py", title="Draw", icon=":material/draw:", url_path="draw"),
         st.Page("pages/explore.py", title="Explore", icon=":material/query_stats:", url_path="explore"),
         st.Page("pages/how.py", title="How it works", icon=":material/school:", url_path="how"),
     ]
 )
-if navigation is home:
-    st.switch_page(train_page, query_params=st.query_params.to_dict())
 _memory.restore(_shared.SESSION_KEYS)  # after a reload: this browser's runs
 _memory.keep(_shared.SESSION_KEYS)  # (also here: a button's callback may have started a run)
-if navigation is not train_page:  # leaving the Train page mid-run stops the run where it is (Continue goes on)
+if navigation not in (train_page, train_alias):  # leaving Train mid-run stops the run where it is (Continue goes on)
     st.session_state[_shared.TRAINING_KEY] = False
 _shared.sidebar()
 with st.sidebar:
