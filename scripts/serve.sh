@@ -114,7 +114,8 @@ child_running() {
 # Stop our processes: nginx first (no new requests), then the workers; SIGKILL after 10 s.
 stop_all() {
   local pid stat children=() deadline
-  trap '' INT TERM HUP
+  set +e  # nothing may cut this short (say, a message to a terminal that has been closed)
+  trap '' INT TERM HUP PIPE
   for pid in "${helper_pids[@]}"; do
     if child_running "$pid" $$; then kill -TERM "$pid"; fi
   done
@@ -143,7 +144,7 @@ stop_all() {
   [ -z "$run_dir" ] || rm -rf "$run_dir"
 }
 trap stop_all EXIT
-trap 'echo "Stopping..."; exit 0' INT TERM HUP
+trap 'trap "" PIPE; echo "Stopping..." || true; exit 0' INT TERM HUP
 run_dir=$(mktemp -d "${TMPDIR:-/tmp}/lrviz-serve.XXXXXX")
 
 # Show the end of a log, for a failure's explanation.
