@@ -25,6 +25,8 @@ from browser import ROOT
 REAL_PYTHON = sys.executable  # the interpreter itself: a pyenv shim would put its own first in PATH
 STREAMLIT_STATIC = Path(__import__("streamlit").__file__).parent / "static"
 PLOTLY_JS = Path(__import__("plotly").__file__).parent / "package_data" / "plotly.min.js"
+#: For a fake `python3 -m streamlit ...`: a worker that starts at once (tests/stand_in_worker.py).
+STAND_IN = f'shift 2; exec {REAL_PYTHON} {ROOT}/tests/stand_in_worker.py "$@"'
 ROUTE = re.compile(r"lrviz_route=([0-9a-f]{32});")
 
 
@@ -202,15 +204,18 @@ def test_uploads_of_a_class_pass_and_huge_ones_are_refused(class_server):
 # ---- stopping ----
 
 
-def test_sigterm_ctrl_c_and_even_sigkill_leave_no_process_behind():
-    runs = {how: serving.launch("--workers", "1") for how in (signal.SIGTERM, signal.SIGINT, signal.SIGKILL)}
+def test_sigterm_ctrl_c_and_even_sigkill_leave_no_process_behind(tmp_path):
+    stand_ins = _python_with_workers(tmp_path, STAND_IN)  # for Ctrl-C and SIGKILL: what matters is the same
+    runs = {signal.SIGTERM: serving.launch("--workers", "2"),
+            signal.SIGINT: serving.launch("--workers", "2", env=stand_ins),
+            signal.SIGKILL: serving.launch("--workers", "2", env=stand_ins)}
     try:
         started = {}
         for how, served in runs.items():
             serving.wait_ready(served)
             assert request(served, "/_stcore/health")[2] == b"ok", served.output()
             started[how] = served.started()
-            assert len(started[how]) >= 3, served.output()  # a worker, nginx and nginx's worker(s)
+            assert len(started[how]) >= 4, served.output()  # 2 workers, nginx and nginx's worker(s)
         for how, served in runs.items():
             served.stop(how, wait=False)
         for how, served in runs.items():
@@ -252,7 +257,7 @@ def test_a_worker_that_fails_to_start_stops_everything(tmp_path):
 
 
 def test_when_nginx_fails_the_workers_are_stopped(tmp_path):
-    env = _python_with_workers(tmp_path, f'shift 2; exec {REAL_PYTHON} {ROOT}/tests/stand_in_worker.py "$@"')
+    env = _python_with_workers(tmp_path, STAND_IN)
     env = _path_with(tmp_path, "nginx", 'echo "nginx: [emerg] simulated failure" >&2\nexit 1\n') | {"PATH": env["PATH"]}
     served = serving.launch("--workers", "2", env=env)
     assert served.process.wait(timeout=60) == 1
