@@ -1,5 +1,6 @@
 """What scripts/serve.sh needs that plain bash cannot do portably: find installed files, free
-ports, precompress static files, and wait for servers to answer their health check.
+ports, precompress static files, wait for servers to answer their health check, and start a
+process that stops when serve.sh dies.
 
 Usage: python3 scripts/serve_helpers.py COMMAND [ARGS]  (each command is one function below).
 Standard library only, and no import of streamlit or plotly (they take a second to import):

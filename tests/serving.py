@@ -91,6 +91,16 @@ def wait_ready(served: Served, timeout: float = 180) -> Served:
     return served
 
 
+def wait_output(served: Served, text: str, timeout: float = 30) -> str:
+    """Wait until serve.sh has printed `text`; return its output."""
+    deadline = time.monotonic() + timeout
+    while text not in served.output():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"serve.sh did not say {text!r}: {served.output()}")
+        time.sleep(0.1)
+    return served.output()
+
+
 def start(*args: str, env: dict | None = None) -> Served:
     """`launch`, then `wait_ready`."""
     return wait_ready(launch(*args, env=env))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import importlib.util
 import os
 import re
 import secrets
@@ -23,8 +24,8 @@ import serving
 from browser import ROOT
 
 REAL_PYTHON = sys.executable  # the interpreter itself: a pyenv shim would put its own first in PATH
-STREAMLIT_STATIC = Path(__import__("streamlit").__file__).parent / "static"
-PLOTLY_JS = Path(__import__("plotly").__file__).parent / "package_data" / "plotly.min.js"
+STREAMLIT_STATIC = Path(importlib.util.find_spec("streamlit").origin).parent / "static"
+PLOTLY_JS = Path(importlib.util.find_spec("plotly").origin).parent / "package_data" / "plotly.min.js"
 #: For a fake `python3 -m streamlit ...`: a worker that starts at once (tests/stand_in_worker.py).
 STAND_IN = f'shift 2; exec {REAL_PYTHON} {ROOT}/tests/stand_in_worker.py "$@"'
 ROUTE = re.compile(r"lrviz_route=([0-9a-f]{32});")
@@ -129,8 +130,8 @@ def test_browsers_spread_over_the_workers_and_each_keeps_its_own(class_server):
 
 
 def test_a_new_browser_gets_a_route_cookie_that_keeps_it_on_its_worker(class_server):
-    status, headers, _ = request(class_server, "/?fresh=1")
-    assert status == 200 and b"<html" in _
+    status, headers, page = request(class_server, "/?fresh=1")
+    assert status == 200 and b"<html" in page
     cookies = ";".join(headers.get_all("Set-Cookie"))
     route = ROUTE.search(cookies).group(1)
     assert "Path=/" in cookies and "SameSite=Lax" in cookies and "Max-Age=604800" in cookies
@@ -267,3 +268,22 @@ def test_when_nginx_fails_the_workers_are_stopped(tmp_path):
     assert "lrviz is ready" not in output
     assert served.worker_pids and not [pid for pid in served.worker_pids if serving.Process.of(pid)]
     assert not served.run_dir.exists()
+
+
+def test_a_worker_that_stops_later_leaves_the_others_serving(tmp_path):
+    served = serving.start("--workers", "2", env=_python_with_workers(tmp_path, STAND_IN))
+    try:
+        nginx = [process for process in served.started() if process.pid not in served.worker_pids]
+        os.kill(served.worker_pids[0], signal.SIGTERM)
+        for _ in range(4):  # every browser, whichever worker it had, now reaches the other one
+            cookie = {"Cookie": f"lrviz_route={secrets.token_hex(16)}"}
+            assert request(served, "/_stcore/health", headers=cookie)[:3:2] == (200, b"ok")
+        output = serving.wait_output(served, "nginx sends its students to the others")
+        assert f"worker 1 (pid {served.worker_pids[0]}) stopped" in output
+        assert served.process.poll() is None
+        os.kill(served.worker_pids[1], signal.SIGTERM)
+        assert served.process.wait(timeout=30) == 1
+        assert "every worker has stopped; stopping nginx" in served.output()
+        assert serving.wait_gone(nginx) == []
+    finally:
+        served.stop(signal.SIGKILL)
