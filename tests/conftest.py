@@ -24,6 +24,20 @@ def server():
 
 
 @pytest.fixture(scope="session")
+def class_server():
+    """`scripts/serve.sh --workers 2`: two app workers behind nginx, shared by the serving tests."""
+    import serving
+
+    served = serving.start("--workers", "2")
+    try:
+        if served.access_log is None:
+            raise RuntimeError(f"serve.sh did not start: {served.output()}")
+        yield served
+    finally:
+        served.stop()
+
+
+@pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium, headless, driven by Playwright."""
     from playwright.sync_api import sync_playwright
