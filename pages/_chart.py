@@ -16,6 +16,7 @@ This component instead:
   one element at once and would skip the frames in between, but it mounts every new element.
   A patch names the chart's `base` (the run it shows) and the index its points start at, so
   a patch meant for another base is ignored and one that arrives twice adds nothing twice.
+  Patches that arrive together are applied one per animation frame, so each is seen.
 
 plotly.js itself comes from the `plotly` package (`package_data/plotly.min.js`), served by
 Streamlit as a component's file; nothing comes from a CDN.
@@ -75,6 +76,8 @@ function mount(parent, data) {
   lrviz.charts[data.name] = ready;
 }
 
+const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+
 async function patch(el, change) {
   if (change.base !== el.__base) return;  // meant for another run than the one shown
   const Plotly = window.Plotly;
@@ -93,6 +96,7 @@ async function patch(el, change) {
     await Plotly.restyle(el, update, [0]);
   }
   if (change.text !== undefined) el.setAttribute('aria-label', change.text);
+  await nextFrame();  // frames that arrive together are still shown one after another
 }
 
 export default function (component) {

@@ -400,14 +400,13 @@ def live_panel(side_by_side: bool = False) -> None:
     ten_maps = shown_task is not None and shown_task.all_ten  # ten maps need as much room as the curve
     curve_area, weights_area = (st.columns([1, 1] if ten_maps else [3, 2], gap="large") if side_by_side
                                 else (st.container(), st.container()))
-    with curve_area:
-        slots["curve"] = st.container(key="learning_curve")
-    log_y = st.session_state.get("log_y", False)
+    with curve_area, st.container(key="learning_curve"):
+        slots["curve"] = st.container()
+        log_y = st.session_state.get("log_y", False)
     if not _shared.presenting():
         log_y = st.toggle("Log scale for the cost", key="log_y", persist_state="session")
     with weights_area:
         slots["weights"] = st.container(key="weights")
-    slots["feed"] = st.container(key="live_feed")  # hidden (see the style sheet): frames of a live run
     if run is None:
         slots["progress"].progress(0.0, text="Press **Train**: the cost falls and the weights take shape here.")
         if settings is not None:  # the empty charts, so that training starts in a page that does not move
