@@ -56,7 +56,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -321,6 +321,7 @@ class Student:
             self.max_cache_age = msg.new_session.config.max_cached_message_age or self.max_cache_age
         elif kind == "navigation":
             self.pages = {page.url_pathname: page.page_script_hash for page in msg.navigation.app_pages}
+            self.page_hash = msg.navigation.page_script_hash or self.page_hash  # the page st.navigation runs
         elif kind == "page_info_changed":
             self.query = msg.page_info_changed.query_string
         elif kind == "page_not_found":
@@ -729,24 +730,34 @@ def spread(index: int, count: int, seconds: float) -> float:
 
 @dataclass
 class Phase:
+    """What the class did in one phase, and what it cost the server."""
+
     name: str
     wave: int
     students: int
-    actions: int = 0
-    latencies: list[float] = field(default_factory=list)
+    latencies: dict[str, list[float]] = field(default_factory=dict)  # action ("open", "train", ...) -> seconds
     failures: list[str] = field(default_factory=list)
-    frames: list[int] = field(default_factory=list)
+    frames: list[int] = field(default_factory=list)  # learning-curve updates per Train
     wall: float = 0.0
     server_cpu: float = 0.0
+    server_cpu_by_pid: dict[int, float] = field(default_factory=dict)
     bench_cpu: float = 0.0
     rss_peak: int = 0
     rss_end: int = 0
     bytes_received: int = 0
 
+    @property
+    def actions(self) -> int:
+        return sum(len(values) for values in self.latencies.values())
 
-async def phase(name: str, wave: int, students: list[Student], act, args, watch: ServerWatch) -> Phase:
-    """All live students do `act(student, index)` (returns a list of (latency, frames or None)),
-    starting within the spread; measures the server meanwhile."""
+
+Act = Callable[[Student, int], Awaitable[list[tuple[str, float, int | None]]]]
+
+
+async def phase(name: str, wave: int, students: list[Student], act: Act, args, watch: ServerWatch) -> Phase:
+    """Every student still in the class does `act(student, index)`, which returns its actions
+    as (action, latency, curve frames or None); they start within the spread. Measures the
+    server meanwhile."""
     record = Phase(name, wave, len(students))
     watch.refresh()
     cpu_before, own_before, wall_before = watch.cpu(), time.process_time(), time.perf_counter()
@@ -756,12 +767,12 @@ async def phase(name: str, wave: int, students: list[Student], act, args, watch:
     async def one(index: int, student: Student) -> None:
         await asyncio.sleep(spread(index, len(students), args.spread))
         try:
-            for latency, frames in await act(student, index):
-                record.actions += 1
-                record.latencies.append(latency)
+            for action, latency, frames in await act(student, index):
+                record.latencies.setdefault(action, []).append(latency)
+                student.stats.latencies.setdefault(action, []).append(latency)
                 if frames is not None:
                     record.frames.append(frames)
-                student.stats.latencies.setdefault(name, []).append(latency)
+                    student.stats.frames.append(frames)
         except (ActionFailed, OSError, websockets.exceptions.WebSocketException) as error:
             message = str(error) or type(error).__name__
             record.failures.append(message)
@@ -775,7 +786,8 @@ async def phase(name: str, wave: int, students: list[Student], act, args, watch:
     cpu_after = watch.cpu()
     record.wall = time.perf_counter() - wall_before
     record.bench_cpu = time.process_time() - own_before
-    record.server_cpu = sum(cpu_after[pid] - cpu_before.get(pid, cpu_after[pid]) for pid in cpu_after)
+    record.server_cpu_by_pid = {pid: cpu_after[pid] - cpu_before.get(pid, cpu_after[pid]) for pid in cpu_after}
+    record.server_cpu = sum(record.server_cpu_by_pid.values())
     record.rss_end, record.rss_peak = watch.rss(), max(watch.peak, watch.rss())
     record.bytes_received = sum(s.stats.bytes_received for s in students) - bytes_before
     print(phase_line(record), flush=True)
@@ -801,37 +813,43 @@ async def run_class(url: str, args, watch: ServerWatch) -> tuple[list[Phase], li
     waves: list[dict] = []
     assets = await asyncio.to_thread(Assets.plan, url) if args.assets else None
     sampler = asyncio.create_task(watch.sample())
+
+    async def open_page(student: Student, index: int) -> list:
+        latency = await student.open("/" if args.rounds else "/draw", query if args.rounds else "")
+        if args.rounds and args.task and not all(part in student.query for part in query.split("&")):
+            raise ActionFailed(f"the link's settings were not taken: the page says {student.query!r}")
+        return [("open", latency, None)]
+
+    async def train(student: Student, index: int) -> list:
+        return [("train", *await student.train())]
+
+    async def open_and_train(student: Student, index: int) -> list:
+        return await open_page(student, index) + [("train", *await student.train()) for _ in range(args.rounds)]
+
+    async def to_draw(student: Student, index: int) -> list:
+        return [("to draw", await student.go_to("draw"), None)]
+
+    async def draw(student: Student, index: int) -> list:
+        results = []
+        for k in range(args.draw):
+            digit, png = drawing(index * args.draw + k)
+            results.append(("draw", await student.draw(digit, png), None))
+        return results
+
     try:
         if args.warmup:
             await warm_up(url, args)
         for wave in range(1, args.waves + 1):
             students = [Student(url, args.timeout, deadline, assets) for _ in range(args.students)]
             everyone += students
-
-            async def open_page(student: Student, index: int) -> list:
-                latency = await student.open("/" if args.rounds else "/draw", query if args.rounds else "")
-                if args.rounds and args.task and not all(part in student.query for part in query.split("&")):
-                    raise ActionFailed(f"the link's settings were not taken: the page says {student.query!r}")
-                return [(latency, None)]
-
-            async def train(student: Student, index: int) -> list:
-                return [await student.train()]
-
-            async def to_draw(student: Student, index: int) -> list:
-                return [(await student.go_to("draw"), None)]
-
-            async def draw(student: Student, index: int) -> list:
-                results = []
-                for k in range(args.draw):
-                    digit, png = drawing(index * args.draw + k)
-                    results.append((await student.draw(digit, png), None))
-                return results
-
             try:
-                phases.append(await phase("open", wave, students, open_page, args, watch))
-                for round_ in range(1, args.rounds + 1):
-                    phases.append(await phase(f"train {round_}" if args.rounds > 1 else "train", wave, students, train,
-                                              args, watch))
+                if args.eager and args.rounds:
+                    phases.append(await phase("open+train", wave, students, open_and_train, args, watch))
+                else:
+                    phases.append(await phase("open", wave, students, open_page, args, watch))
+                    for round_ in range(1, args.rounds + 1):
+                        name = f"train {round_}" if args.rounds > 1 else "train"
+                        phases.append(await phase(name, wave, students, train, args, watch))
                 if args.draw:
                     if args.rounds:
                         phases.append(await phase("to draw", wave, students, to_draw, args, watch))
@@ -856,70 +874,78 @@ def quantiles(values: list[float]) -> dict | None:
 
 
 def phase_line(p: Phase) -> str:
-    q = quantiles(p.latencies)
-    latency = f"p50 {q['p50']:.2f} p95 {q['p95']:.2f} max {q['max']:.2f} s" if q else "no latency"
+    latencies = "  ".join(f"{action} p50 {q['p50']:.2f} p95 {q['p95']:.2f} max {q['max']:.2f} s"
+                          for action, values in p.latencies.items() for q in [quantiles(values)])
     frames = (f"  frames/Train min {min(p.frames)} median {np.median(p.frames):g} max {max(p.frames)}"
               if p.frames else "")
-    per_action = f" ({p.server_cpu / p.actions:.3f} s per action)" if p.actions else ""
-    return (f"wave {p.wave} {p.name:<8} {p.actions:>4} actions, {len(p.failures)} failed  {latency}{frames}  "
-            f"server CPU {p.server_cpu:.2f} s{per_action}  RSS peak {p.rss_peak / 1e6:.0f} MB end "
+    per = (f" ({p.server_cpu / p.actions:.3f} s per action, {p.server_cpu / p.students:.3f} s per student)"
+           if p.actions else "")
+    return (f"wave {p.wave} {p.name:<10} {p.actions:>4} actions, {len(p.failures)} failed  {latencies or '-'}"
+            f"{frames}  server CPU {p.server_cpu:.2f} s{per}  RSS peak {p.rss_peak / 1e6:.0f} MB end "
             f"{p.rss_end / 1e6:.0f} MB  bench CPU {p.bench_cpu:.2f} s  wall {p.wall:.1f} s")
 
 
-def report(phases: list[Phase], students: list[Student], waves: list[dict], args, server: str) -> dict:
-    by_kind: dict[str, list[Phase]] = {}
+def report(phases: list[Phase], students: list[Student], waves: list[dict], server: str) -> dict:
+    """Everything measured, as plain data (the last line of the output, as JSON)."""
+    kinds: dict[str, list[Phase]] = {}  # a phase's name without its round ("train 2" -> "train")
     for p in phases:
-        by_kind.setdefault(p.name.split()[0] if p.name.startswith("train") else p.name, []).append(p)
+        kinds.setdefault(p.name.split()[0] if p.name.startswith("train ") else p.name, []).append(p)
+    actions = sorted({action for p in phases for action in p.latencies}, key=["open", "train", "to draw",
+                                                                              "draw"].index)
     exceptions = [text for s in students for text in s.stats.exceptions]
     answers = [a for s in students for a in s.stats.answers]
-    per_student_cpu = {}
-    for kind, items in by_kind.items():
-        done = sum(p.actions for p in items)
-        per_student_cpu[kind] = sum(p.server_cpu for p in items) / done if done else None
-    summary = {
+    return {
         "students": len(students),
         "server": server,
-        "latency": {kind: quantiles([x for p in items for x in p.latencies]) for kind, items in by_kind.items()},
-        "server_cpu_per_action": per_student_cpu,
+        "latency": {action: quantiles([x for p in phases for x in p.latencies.get(action, [])]) for action in actions},
+        # server CPU per action of the phases that do one kind of action ("open+train": per student)
+        "server_cpu_per_action": {kind: sum(p.server_cpu for p in items) / max(1, sum(
+            p.students if kind == "open+train" else p.actions for p in items)) for kind, items in kinds.items()},
         "failures": sum(len(s.stats.failures) for s in students),
         "failed_students": sum(1 for s in students if s.stats.failures),
         "failure_texts": sorted({f for s in students for f in s.stats.failures})[:10],
         "exceptions": len(exceptions),
         "exception_texts": exceptions[:5],
-        "frames_per_train": [f for p in by_kind.get("train", []) for f in p.frames],
-        "trained": [sum(len(v) for k, v in s.stats.latencies.items() if k.startswith("train")) for s in students],
+        "frames_per_train": [f for s in students for f in s.stats.frames],
+        "trained": [len(s.stats.latencies.get("train", [])) for s in students],
         "drawings_answered": len(answers),
         "drawings_read_right": sum(1 for digit, shown in answers if shown == str(digit)),
         "bytes_per_student": quantiles([s.stats.bytes_received for s in students]),
         "asset_bytes_per_student": quantiles([s.stats.asset_bytes for s in students]),
         "connect": quantiles([s.stats.connect for s in students if s.stats.connect is not None]),
         "server_cpu": sum(p.server_cpu for p in phases),
+        "server_cpu_by_process": {f"{pid} {command(pid)[:70]}": sum(p.server_cpu_by_pid.get(pid, 0.0) for p in phases)
+                                  for pid in sorted({pid for p in phases for pid in p.server_cpu_by_pid})},
         "bench_cpu": sum(p.bench_cpu for p in phases),
         "rss_peak": max((p.rss_peak for p in phases), default=0),
         "rss_after_waves": [w["rss_after"] for w in waves],
-        "phases": [{k: v for k, v in vars(p).items() if k not in ("latencies", "failures")} | {
-            "latency": quantiles(p.latencies), "failures": len(p.failures)} for p in phases],
+        "phases": [{k: v for k, v in vars(p).items() if k not in ("latencies", "failures")}
+                   | {"actions": p.actions, "failures": len(p.failures),
+                      "latency": {action: quantiles(values) for action, values in p.latencies.items()}}
+                   for p in phases],
     }
-    return summary
 
 
 def print_summary(s: dict) -> None:
     print("\nsummary")
-    for kind, q in s["latency"].items():
+    for action, q in s["latency"].items():
         if q:
-            cpu = s["server_cpu_per_action"][kind]
-            print(f"  {kind:<8} p50 {q['p50']:.2f} s  p95 {q['p95']:.2f} s  max {q['max']:.2f} s  "
-                  f"server CPU {cpu:.3f} s per action")
+            print(f"  {action:<8} p50 {q['p50']:.2f} s  p95 {q['p95']:.2f} s  max {q['max']:.2f} s")
+    print("  server CPU per action: " + ", ".join(f"{kind} {cpu:.3f} s" for kind, cpu in
+                                                   s["server_cpu_per_action"].items())
+          + (" (open+train: per student)" if "open+train" in s["server_cpu_per_action"] else ""))
     if s["frames_per_train"]:
         f = s["frames_per_train"]
         print(f"  frames per Train: median {np.median(f):g} (min {min(f)}, max {max(f)})")
     if s["drawings_answered"]:
         print(f"  drawings answered {s['drawings_answered']}, read as the digit drawn {s['drawings_read_right']}")
-    b = s["bytes_per_student"]
+    b, a = s["bytes_per_student"], s["asset_bytes_per_student"]
     print(f"  bytes received per student: median {b['p50'] / 1e6:.2f} MB, max {b['max'] / 1e6:.2f} MB"
-          + (f" (and {s['asset_bytes_per_student']['p50'] / 1e6:.1f} MB of static files)"
-             if s["asset_bytes_per_student"]["max"] else ""))
+          + (f" (and {a['p50'] / 1e6:.1f} MB of static files)" if a["max"] else ""))
     print(f"  server CPU {s['server_cpu']:.1f} s in all; this benchmark's own CPU {s['bench_cpu']:.1f} s")
+    if len(s["server_cpu_by_process"]) > 1:
+        for process, cpu in s["server_cpu_by_process"].items():
+            print(f"    {cpu:7.2f} s  {process}")
     print(f"  server RSS peak {s['rss_peak'] / 1e6:.0f} MB; after each wave "
           + ", ".join(f"{r / 1e6:.0f} MB" for r in s["rss_after_waves"]))
     print(f"  failures {s['failures']} ({s['failed_students']} students), exceptions shown {s['exceptions']}")
@@ -947,6 +973,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--settle", type=float, default=1.0, help="seconds after a wave before its memory (1)")
     parser.add_argument("--timeout", type=float, default=180.0, help="longest wait for any one answer (180 s)")
     parser.add_argument("--deadline", type=float, default=1800.0, help="the whole run stops after this (1800 s)")
+    parser.add_argument("--eager", action="store_true",
+                        help="each student presses Train as soon as its page is there (default: when the whole "
+                             "class has opened it, all within the spread)")
     parser.add_argument("--assets", action="store_true",
                         help="each student also fetches the static files a browser with an empty cache fetches")
     parser.add_argument("--no-warmup", dest="warmup", action="store_false",
@@ -994,7 +1023,7 @@ def main(argv: list[str] | None = None) -> dict:
             phases, students, waves = asyncio.run(asyncio.wait_for(run_class(url, args, watch), args.deadline + 60))
         except TimeoutError:
             raise SystemExit(f"the benchmark's deadline ({args.deadline:g} s) passed") from None
-    summary = report(phases, students, waves, args, kind)
+    summary = report(phases, students, waves, kind)
     print_summary(summary)
     print("JSON " + json.dumps(summary), flush=True)
     return summary
