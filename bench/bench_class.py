@@ -620,6 +620,7 @@ class ServerWatch:
     def __init__(self, find) -> None:
         self.find = find  # () -> the server's pids now
         self.pids: list[int] = []
+        self.commands: dict[int, str] = {}
         self.last_cpu: dict[int, float] = {}
         self.peak = 0
         self.refresh()
@@ -628,6 +629,7 @@ class ServerWatch:
         for pid in self.find():
             if pid not in self.pids:
                 self.pids.append(pid)
+                self.commands[pid] = command(pid)
 
     def cpu(self) -> dict[int, float]:
         for pid in self.pids:
@@ -645,7 +647,7 @@ class ServerWatch:
             await asyncio.sleep(0.1)
 
     def describe(self) -> str:
-        return ", ".join(f"{pid} ({command(pid)[:60]})" for pid in self.pids)
+        return ", ".join(f"{pid} ({self.commands[pid][:60]})" for pid in self.pids)
 
 
 @contextlib.contextmanager
@@ -885,7 +887,8 @@ def phase_line(p: Phase) -> str:
             f"{p.rss_end / 1e6:.0f} MB  bench CPU {p.bench_cpu:.2f} s  wall {p.wall:.1f} s")
 
 
-def report(phases: list[Phase], students: list[Student], waves: list[dict], server: str) -> dict:
+def report(phases: list[Phase], students: list[Student], waves: list[dict], server: str,
+           commands: dict[int, str]) -> dict:
     """Everything measured, as plain data (the last line of the output, as JSON)."""
     kinds: dict[str, list[Phase]] = {}  # a phase's name without its round ("train 2" -> "train")
     for p in phases:
@@ -914,7 +917,8 @@ def report(phases: list[Phase], students: list[Student], waves: list[dict], serv
         "asset_bytes_per_student": quantiles([s.stats.asset_bytes for s in students]),
         "connect": quantiles([s.stats.connect for s in students if s.stats.connect is not None]),
         "server_cpu": sum(p.server_cpu for p in phases),
-        "server_cpu_by_process": {f"{pid} {command(pid)[:70]}": sum(p.server_cpu_by_pid.get(pid, 0.0) for p in phases)
+        "server_cpu_by_process": {f"{pid} {commands.get(pid, '?')[:70]}":
+                                  sum(p.server_cpu_by_pid.get(pid, 0.0) for p in phases)
                                   for pid in sorted({pid for p in phases for pid in p.server_cpu_by_pid})},
         "bench_cpu": sum(p.bench_cpu for p in phases),
         "rss_peak": max((p.rss_peak for p in phases), default=0),
@@ -1023,7 +1027,7 @@ def main(argv: list[str] | None = None) -> dict:
             phases, students, waves = asyncio.run(asyncio.wait_for(run_class(url, args, watch), args.deadline + 60))
         except TimeoutError:
             raise SystemExit(f"the benchmark's deadline ({args.deadline:g} s) passed") from None
-    summary = report(phases, students, waves, kind)
+    summary = report(phases, students, waves, kind, watch.commands)
     print_summary(summary)
     print("JSON " + json.dumps(summary), flush=True)
     return summary
