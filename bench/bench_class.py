@@ -2,26 +2,36 @@
 
 Simulates N students against an lrviz server without a browser: each student is a new
 browser (own cookies, own websocket) that speaks Streamlit's own protocol, on loopback only.
-The class acts in phases, each student starting within `--spread` seconds of the others
-and every phase waiting for all of them (then the server's CPU and memory of a phase
-belong to it alone):
-  open      each student opens the Train page (`/`, or `/draw` with `--rounds 0`);
-  train     all press Train (default settings, or `--task all --iterations K` from a link),
-            `--rounds` times; from the click to the final charts;
-  to draw   with `--draw K` after training: each goes to the Draw page (its sidebar link);
-  draw      each draws K digits one after another (real drawings: the strokes of
-            tests/drawn_digits.py as a 280x280 PNG); from sending a drawing to the answer.
-`--waves W` sends W classes one after another (new students each time) and reports the
-server's memory after each wave. It reports latency p50/p95/max per phase, failures and the
-exceptions shown, frames of the learning curve per Train, bytes received per student, the
-server's CPU seconds (in total and per student action) and its memory (RSS, peak and at the
-end of each phase), and this process's own CPU (it must not starve the server).
+A visitor first opens the Train and Draw pages once (the lecturer, before sharing the link;
+`--no-warmup` skips it). Then the class acts in phases, the students starting within
+`--spread` seconds of each other, and each phase waiting for all of them (so that the
+server's CPU and memory in a phase belong to it alone):
+  open      each student opens the Train page (`/`, or `/draw` with `--rounds 0`): from the
+            first rerun to the page being there;
+  train     all press Train, `--rounds` times: with the page's defaults, or `--task all
+            --iterations K` from a link; from the click to the final charts (the run, then
+            the rerun the page asks for); frames = learning-curve updates during the run;
+  to draw   with `--draw K` after training: each follows the sidebar's link to Draw;
+  draw      each draws K digits one after another (the strokes of tests/drawn_digits.py as
+            the pad's 280x280 PNG): from lifting the pen to the answer.
+`--eager`: each student presses Train as soon as its own page is there (one phase
+"open+train"; page opens then compete with training). `--waves W`: W classes one after
+another, new students each time, with the server's memory after each (the memory test:
+`--task all --rounds 5 --waves 2`). `--assets`: each student also fetches the static files
+(JS, CSS, fonts: about 7.5 MB) a browser with an empty cache fetches.
+
+Reported per phase and in all: latency p50/p95/max, failures (timeouts, errors, missing
+results) and exceptions shown in the page (with their texts), frames per Train, bytes
+received per student, the server's CPU seconds (per action and per process) and memory (RSS
+peak, at the end of a phase and after each wave), and this process's own CPU (it must not
+starve the server). The last line of the output is the whole report as JSON.
 
 The server is one `streamlit run app.py` started here (the default), `scripts/serve.sh
---workers N` started here (`--workers N`), or a running one (`--url`, its processes found
-by the port they listen on, or given by `--server-pid`). Everything is bounded in time
-(`--deadline` for the whole run, `--timeout` for every wait) and stops by itself; the last
-line of the output is the report as JSON.
+--workers N --port P` started here (`--workers N`: its address is the first http:// URL it
+prints; SIGTERM stops it), or a running one (`--url`, its processes found by the port they
+listen on, or given with `--server-pid`: behind a proxy, give the workers' pids). Everything
+is bounded in time (`--deadline` for the whole run, `--timeout` for any one wait) and stops
+by itself.
 
 The protocol, as Streamlit 1.67 speaks it (see also ../shared/NOTES.md, "Serving a class"):
 - HTTP first, as a browser: GET the page (a proxy may set its affinity cookie), then
@@ -29,15 +39,17 @@ The protocol, as Streamlit 1.67 speaks it (see also ../shared/NOTES.md, "Serving
 - The websocket `/_stcore/stream`, with `Origin` = the page's origin (the server compares it
   with `Host`), the cookies, and `Sec-WebSocket-Protocol: streamlit, <xsrf cookie>`.
 - Up: `BackMsg.rerun_script` (a `ClientState`): `query_string` (the page's, as the server last
-  set it), `page_name` (the URL path, on the first run only), `page_script_hash` (the page's,
-  from `new_session`), `fragment_id` (a fragment's rerun), `widget_states` (every widget on
-  the page, with the value the browser holds: see `widget_value`), `cached_message_hashes`
+  set it; empty after a page change), `page_name` (the URL path, on the first run only),
+  `page_script_hash` (empty on the first run; then the page's, from `navigation`; a page
+  change sends the new page's), `fragment_id` (a fragment's rerun), `widget_states` (every
+  widget shown, with the value the browser holds: see `widget_value`), `cached_message_hashes`
   and `context_info`. A click is the button's `WidgetState` with `trigger_value`; a drawing is
   the drawing pad's `json_value`, `{"image": "data:image/png;base64,..."}`, in a rerun of its
-  fragment.
-- Down: `ForwardMsg`s: `new_session` starts a run, `delta`s (at `metadata.delta_path`) build
-  the page, `page_info_changed` sets the query string, `script_finished` ends a run, and
-  `ref_hash` stands for a message the browser said it has cached.
+  fragment (the pad element's `delta.fragment_id`).
+- Down: `ForwardMsg`s: `new_session` starts a run, `navigation` lists the pages, `delta`s (at
+  `metadata.delta_path`) build the page, `page_info_changed` sets the query string,
+  `script_finished` ends a run, and `ref_hash` stands for a message the browser said it has
+  cached. Widgets and containers are found by key: their ids end with "-" + the key.
 """
 
 from __future__ import annotations
@@ -161,7 +173,6 @@ class Finish:
     status: int
     at: float
     curve_frames: int  # learning-curve updates seen so far in this session
-    run: int
 
 
 @dataclass
@@ -183,7 +194,8 @@ class Student:
 
     def __init__(self, url: str, timeout: float, deadline: float, assets: Assets | None = None) -> None:
         parts = urlsplit(url)
-        self.origin, self.host, self.port = f"{parts.scheme}://{parts.netloc}", parts.hostname, parts.port or 80
+        self.origin, self.netloc = f"{parts.scheme}://{parts.netloc}", parts.netloc
+        self.host, self.port = parts.hostname, parts.port or 80
         self.timeout, self.deadline = timeout, deadline
         self.cookies: dict[str, str] = {}
         self.assets, self.fetched = assets, {""}
@@ -218,7 +230,7 @@ class Student:
         reader, writer = await asyncio.wait_for(asyncio.open_connection(self.host, self.port), self.wait_time())
         try:
             cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-            request = (f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nUser-Agent: lrviz-bench-class\r\n"
+            request = (f"GET {path} HTTP/1.1\r\nHost: {self.netloc}\r\nUser-Agent: lrviz-bench-class\r\n"
                        f"Accept: */*\r\nAccept-Encoding: {encoding}\r\nConnection: close\r\n"
                        + (f"Cookie: {cookie}\r\n" if cookie else "") + "\r\n")
             writer.write(request.encode("latin-1"))
@@ -268,7 +280,7 @@ class Student:
         token = self.cookies.get("_streamlit_xsrf", "PLACEHOLDER_AUTH_TOKEN")
         cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         self.ws = await asyncio.wait_for(websockets.connect(
-            f"ws://{self.host}:{self.port}/_stcore/stream", origin=self.origin, subprotocols=["streamlit", token],
+            f"ws://{self.netloc}/_stcore/stream", origin=self.origin, subprotocols=["streamlit", token],
             additional_headers={"Cookie": cookie} if cookie else None, max_size=None, ping_interval=None,
             open_timeout=None, user_agent_header="lrviz-bench-class"), self.wait_time())
         self.reader = asyncio.create_task(self.read())
@@ -317,6 +329,8 @@ class Student:
         if kind == "new_session":
             self.runs += 1
             self.run_fragments = list(msg.metadata.run.fragment_ids)
+            if not self.run_fragments:  # the whole page runs: its blocks come again
+                self.curve_path = None
             self.page_hash, self.main_hash = msg.new_session.page_script_hash, msg.new_session.main_script_hash
             self.max_cache_age = msg.new_session.config.max_cached_message_age or self.max_cache_age
         elif kind == "navigation":
@@ -330,7 +344,7 @@ class Student:
             self.delta(msg, at)
         elif kind == "script_finished":
             self.script_finished(msg.script_finished)
-            self.finished.put_nowait(Finish(msg.script_finished, at, self.curve_frames, self.runs))
+            self.finished.put_nowait(Finish(msg.script_finished, at, self.curve_frames))
 
     def delta(self, msg: ForwardMsg, at: float) -> None:
         path, delta = tuple(msg.metadata.delta_path), msg.delta
@@ -476,7 +490,8 @@ class Student:
         sent = await self.rerun(extra=[state], fragment_id=pad.fragment_id)
         _, last = await self.until_done("the answer to a drawing")
         answer_path, _ = self.find("block", ANSWER_BLOCK)
-        texts = [node.proto.body for node in self.under(answer_path) if node.kind == "markdown"]
+        texts = [node.proto.body for node in self.under(answer_path)
+                 if node.kind == "markdown" and node.run == self.runs]  # this run's answer
         if not texts:
             raise ActionFailed("no answer shown for the drawing")
         self.stats.answers.append((digit, texts[0].lstrip("# ").strip()))
@@ -485,7 +500,7 @@ class Student:
 
 # -- static files ---------------------------------------------------------------------------
 
-_HTML_REF = re.compile(r'(?:src|href)="\./((?:static/)[^"]+|favicon\.png)"')
+_HTML_REF = re.compile(r'(?:src|href)="\./(static/[^"]+|favicon\.png)"')
 _JS_IMPORT = re.compile(r'(?:from|import)\s*"\./([^"]+\.js)"')
 _CHUNK = re.compile(r'"\./([A-Za-z]+)\.([A-Za-z0-9_-]+)\.js"')
 
@@ -552,12 +567,23 @@ TICKS = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def cpu_seconds(pid: int) -> float | None:
+def _stat(pid: int) -> list[str] | None:
+    """/proc/<pid>/stat from its third field on (the state), or None when the process is gone."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+
+
+def cpu_seconds(pid: int) -> float | None:
+    fields = _stat(pid)
+    return None if fields is None else (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+
+
+def started_at(pid: int) -> int | None:
+    """When the process started (clock ticks since boot): a pid with another start is another process."""
+    fields = _stat(pid)
+    return None if fields is None else int(fields[19])
 
 
 def rss_bytes(pid: int) -> int:
@@ -681,13 +707,14 @@ def started_serve(workers: int) -> Iterator[tuple[str, ServerWatch]]:
                 log.flush()
 
     threading.Thread(target=copy, daemon=True).start()
-    seen: set[int] = set()
+    seen: dict[int, int | None] = {}  # pid -> when it started
 
     def server_pids() -> list[int]:
         pids = [process.pid, *descendants(process.pid)]
         for pid in listening(port):  # a proxy that daemonized is no child of the script
             pids += [pid, *descendants(pid)]
-        seen.update(pids)
+        for pid in pids:
+            seen.setdefault(pid, started_at(pid))
         return sorted(set(pids))
 
     try:
@@ -715,7 +742,8 @@ def started_serve(workers: int) -> Iterator[tuple[str, ServerWatch]]:
             print(f"scripts/serve.sh did not stop within 30 s of SIGTERM; killing pid {process.pid}", flush=True)
             process.kill()
         time.sleep(1.0)
-        left = [pid for pid in sorted(seen) if cpu_seconds(pid) is not None and pid != process.pid]
+        left = [pid for pid, start in sorted(seen.items())
+                if pid != process.pid and start is not None and started_at(pid) == start]
         for pid in left:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
@@ -840,7 +868,10 @@ async def run_class(url: str, args, watch: ServerWatch) -> tuple[list[Phase], li
 
     try:
         if args.warmup:
-            await warm_up(url, args)
+            try:
+                await warm_up(url, args)
+            except (ActionFailed, OSError, websockets.exceptions.WebSocketException) as error:
+                raise SystemExit(f"the first visitor could not use the app: {error}") from None
         for wave in range(1, args.waves + 1):
             students = [Student(url, args.timeout, deadline, assets) for _ in range(args.students)]
             everyone += students
@@ -960,7 +991,7 @@ def print_summary(s: dict) -> None:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+    parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--url", help="a running server (loopback only), e.g. http://127.0.0.1:8501")
@@ -974,9 +1005,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=1, help="Trains per student (1; 0: open the Draw page)")
     parser.add_argument("--draw", type=int, default=0, help="digits each student draws on the Draw page (0)")
     parser.add_argument("--waves", type=int, default=1, help="classes one after another, new students each (1)")
-    parser.add_argument("--settle", type=float, default=1.0, help="seconds after a wave before its memory (1)")
-    parser.add_argument("--timeout", type=float, default=180.0, help="longest wait for any one answer (180 s)")
-    parser.add_argument("--deadline", type=float, default=1800.0, help="the whole run stops after this (1800 s)")
+    parser.add_argument("--settle", type=float, default=1.0,
+                        help="seconds after a wave before its memory is read (1; Streamlit keeps a closed "
+                             "session for server.disconnectedSessionTTL, 120 s)")
+    parser.add_argument("--timeout", type=float, default=300.0, help="longest wait for any one answer (300 s)")
+    parser.add_argument("--deadline", type=float, default=3600.0, help="the whole run stops after this (3600 s)")
     parser.add_argument("--eager", action="store_true",
                         help="each student presses Train as soon as its page is there (default: when the whole "
                              "class has opened it, all within the spread)")
