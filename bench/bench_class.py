@@ -94,6 +94,9 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 TRAIN_BUTTON, CURVE_BLOCK, PAD, ANSWER_BLOCK = "train", "learning_curve", "canvas", "answer"
 RESULT_METRIC = "Test accuracy"  # shown once a run has finished
 PEN = 22  # the drawing pad's default pen width, in pixels of its 280-pixel canvas
+#: Seconds a phase's CPU is still counted after its last answer: what the server does after it
+#: has sent a run's last message (cleanup, garbage collection) belongs to that phase.
+PHASE_TAIL = 0.3
 CONTEXT = dict(timezone="UTC", timezone_offset=0, locale="en-US", is_embedded=False, color_scheme="light")
 
 
@@ -813,8 +816,9 @@ async def phase(name: str, wave: int, students: list[Student], act: Act, args, w
     await asyncio.gather(*(one(i, s) for i, s in enumerate(live)))
     if sum(len(s.stats.exceptions) for s in live) > exceptions_before:
         record.failures.append("exceptions shown in the page")
-    cpu_after = watch.cpu()
     record.wall = time.perf_counter() - wall_before
+    await asyncio.sleep(PHASE_TAIL)
+    cpu_after = watch.cpu()
     record.bench_cpu = time.process_time() - own_before
     record.server_cpu_by_pid = {pid: cpu_after[pid] - cpu_before.get(pid, cpu_after[pid]) for pid in cpu_after}
     record.server_cpu = sum(record.server_cpu_by_pid.values())
@@ -1055,12 +1059,13 @@ def main(argv: list[str] | None = None) -> dict:
               f"spread {args.spread:g} s, task {args.task or 'default'}"
               + (f" ({args.iterations} iterations)" if args.iterations else "")
               + f", {args.rounds} Trains, {args.draw} drawings each", flush=True)
-        print(f"server processes: {watch.describe() or 'none found'}", flush=True)
+        print(f"server processes: {watch.describe() or 'none found'}; load average {os.getloadavg()[0]:.1f} on "
+              f"{os.cpu_count()} cores (timings need a quiet machine)", flush=True)
         try:
             phases, students, waves = asyncio.run(asyncio.wait_for(run_class(url, args, watch), args.deadline + 60))
         except TimeoutError:
             raise SystemExit(f"the benchmark's deadline ({args.deadline:g} s) passed") from None
-    summary = report(phases, students, waves, kind, watch.commands)
+    summary = report(phases, students, waves, kind, watch.commands) | {"load_average": os.getloadavg()[0]}
     print_summary(summary)
     print("JSON " + json.dumps(summary), flush=True)
     return summary
