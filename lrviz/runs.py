@@ -30,7 +30,7 @@ TEST_SIZE_RANGE = (0.05, 0.5)
 READY_SETTINGS_KW = dict(learning_rate=1.0, iterations=2000)
 #: Points a learning curve gets: snapshots every target / CURVE_POINTS iterations, plus
 #: log-spaced ones so that the fast change of the first iterations is seen.
-CURVE_POINTS = 200
+CURVE_POINTS = 100
 #: Weight maps a run keeps for a replay, log-spaced (see `lrviz.history`).
 REPLAY_POINTS = 40
 

@@ -402,7 +402,8 @@ def live_panel(side_by_side: bool = False) -> None:
                                 else (st.container(), st.container()))
     with curve_area, st.container(key="learning_curve"):
         slots["curve"] = st.container()
-        log_y = st.session_state.get("log_y", False)
+        slots["feed"] = st.container(key="live_feed")  # hidden (see the style sheet): frames of a live run
+    log_y = st.session_state.get("log_y", False)
     if not _shared.presenting():
         log_y = st.toggle("Log scale for the cost", key="log_y", persist_state="session")
     with weights_area:
