@@ -27,7 +27,7 @@ peak, at the end of a phase and after each wave), and this process's own CPU (it
 starve the server). The last line of the output is the whole report as JSON.
 
 The server is one `streamlit run app.py` started here (the default), `scripts/serve.sh
---workers N --port P` started here (`--workers N`: its address is the first http:// URL it
+--workers N --port P` started here (`--workers N`: its address is the http:// URL on port P it
 prints; SIGTERM stops it), or a running one (`--url`, its processes found by the port they
 listen on, or given with `--server-pid`: behind a proxy, give the workers' pids). Everything
 is bounded in time (`--deadline` for the whole run, `--timeout` for any one wait) and stops
@@ -725,7 +725,8 @@ def started_serve(workers: int) -> Iterator[tuple[str, ServerWatch]]:
         url = None
         while True:
             if url is None:
-                found = re.search(r"https?://[^\s/]+", "".join(lines))
+                # the proxy's address: the one on the port given (serve.sh also prints its workers')
+                found = re.search(rf"https?://[^\s/]+:{port}\b", "".join(lines))
                 url = found.group(0) if found else None
             if url is not None:
                 with contextlib.suppress(OSError):

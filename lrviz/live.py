@@ -2,13 +2,16 @@
 
 The browser keeps the learning curve and the weight maps mounted while a run trains; a
 frame sends only what changed since the last one: the curve's new points and the current
-weights (see `lrviz.figures.learning_curve_points` and `weight_mosaic`). A frame then
-costs the server about a millisecond, so frames come by the wall clock at a steady rate:
+weights (see `lrviz.figures.learning_curve_points` and `weight_mosaic`). A frame costs the
+server about a millisecond, so frames come by the wall clock at a steady rate:
 - a short run (the default trains in a few hundredths of a second) is spread over
-  `MIN_DURATION` so that the curve is seen to fall in about ten frames;
-- a long run is never slowed down: a frame comes every `MIN_INTERVAL` seconds, or less
-  often if drawing one took long (so that drawing never takes more than about a tenth of
-  the time), but at least every `MAX_INTERVAL` seconds once a snapshot is there.
+  `MIN_DURATION` so that the curve is seen to fall in over ten frames, `MIN_INTERVAL` apart;
+- a run that trains at full speed is never slowed down: a frame comes every
+  `FRAME_INTERVAL` (or less often if drawing one took long, so that drawing never takes
+  more than `DRAW_SHARE` of the time);
+- a run that mostly waits for the CPU (a whole class pressed Train on one server) gets a
+  frame when it has computed `COMPUTE_PER_FRAME` seconds since the last one, or every
+  `BUSY_INTERVAL`: its frames would otherwise cost the server more than its training.
 """
 
 from __future__ import annotations
@@ -22,12 +25,16 @@ import numpy as np
 from lrviz.figures import learning_curve_points, weight_mosaic
 from lrviz.history import Curve
 
-#: The shortest time a run is spread over, so that a browser shows it in about ten frames.
+#: The shortest time a run is spread over, so that a browser shows it in over ten frames.
 MIN_DURATION = 1.5
-#: The shortest time between two frames.
+#: The time between two frames of a run that is spread over MIN_DURATION.
 MIN_INTERVAL = 0.1
-#: The longest time between two frames (a long run shows at least four frames a second).
-MAX_INTERVAL = 0.2
+#: The time between two frames of a run that trains at full speed: five frames a second.
+FRAME_INTERVAL = 0.2
+#: Computing this long since the last frame (CPU seconds of the run itself) makes a frame due...
+COMPUTE_PER_FRAME = 0.05
+#: ...and so does this long: a run that waits for the CPU still shows a frame a second.
+BUSY_INTERVAL = 1.0
 #: Drawing may take at most this share of the time between frames.
 DRAW_SHARE = 0.1
 
@@ -37,7 +44,8 @@ class FramePacer:
 
     `progress(iteration)` is the share of the run done; a run may not get ahead of
     `min_duration` seconds in total (it sleeps instead), so that a fast run is seen to
-    learn. A run that trains slower than that never waits.
+    learn. A run that trains slower than that never waits. The caller reports the CPU time
+    the run itself computed with `computed(seconds)`.
     """
 
     def __init__(
@@ -46,33 +54,41 @@ class FramePacer:
         target: int,
         *,
         min_duration: float | None = None,
-        min_interval: float | None = None,
-        max_interval: float | None = None,
         clock: Callable[[], float] = time.perf_counter,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.start, self.target = start, max(target, start + 1)
         self.min_duration = MIN_DURATION if min_duration is None else min_duration
-        self.min_interval = MIN_INTERVAL if min_interval is None else min_interval
-        self.max_interval = MAX_INTERVAL if max_interval is None else max_interval
-        self.interval = self.min_interval
+        self.interval = FRAME_INTERVAL
         self._clock, self._sleep = clock, sleep
         self._started = self._last_frame = clock()
+        self._computed = 0.0
+        self._held_back = False
 
     def progress(self, iteration: int) -> float:
         return min(1.0, max(0.0, (iteration - self.start) / (self.target - self.start)))
+
+    def computed(self, seconds: float) -> None:
+        """Record CPU time the run spent computing (since the last call)."""
+        self._computed += seconds
 
     def should_draw(self, iteration: int) -> bool:
         """Wait if the run is ahead of its minimum duration, then say whether a frame is due."""
         ahead = self.progress(iteration) * self.min_duration - (self._clock() - self._started)
         if ahead > 0:
             self._sleep(ahead)
-        return self._clock() - self._last_frame >= self.interval
+            self._held_back = True
+        since = self._clock() - self._last_frame
+        if self._held_back:
+            return since >= MIN_INTERVAL
+        return since >= self.interval and (self._computed >= COMPUTE_PER_FRAME or since >= BUSY_INTERVAL)
 
     def drew(self, seconds: float) -> None:
         """Record a frame that took `seconds` to draw, and set the interval to the next one."""
         self._last_frame = self._clock()
-        self.interval = min(self.max_interval, max(self.min_interval, seconds / DRAW_SHARE))
+        self._computed = 0.0
+        self._held_back = False
+        self.interval = max(FRAME_INTERVAL, seconds / DRAW_SHARE)
 
 
 @dataclass(frozen=True)

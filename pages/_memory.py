@@ -21,6 +21,7 @@ from lrviz.runs import Run
 COOKIE = "lrviz_session"
 TOKEN_KEY = "_lrviz_token"
 RESTORED_KEY = "_lrviz_restored"
+COOKIE_SENT_KEY = "_lrviz_cookie_sent"
 #: Browsers whose runs the server keeps; the least recently seen are forgotten first.
 MAX_BROWSERS = 200
 #: Memory the kept runs may take, in megabytes: the environment variable LRVIZ_RELOAD_MB
@@ -106,9 +107,11 @@ def restore(keys: tuple[str, ...]) -> None:
 
 
 def set_cookie() -> None:
-    """Give the browser its session cookie if it does not have it yet (an invisible element)."""
+    """Give the browser its session cookie if it does not have it yet (an invisible element), on a
+    session's first run only: the browser sets it as soon as it shows the element."""
     token = _token()
-    if st.context.cookies.get(COOKIE) != token:
+    if st.context.cookies.get(COOKIE) != token and not st.session_state.get(COOKIE_SENT_KEY):
+        st.session_state[COOKIE_SENT_KEY] = True
         _cookie_setter(data={"name": COOKIE, "token": token, "seconds": 7 * 24 * 3600}, key="session_cookie")
 
 

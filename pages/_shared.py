@@ -16,6 +16,7 @@ from lrviz import figures
 from lrviz.data import Task, TaskData, examples, load_task
 from lrviz.runs import Run, ready_settings
 from pages import _chart
+from pages._turns import Turns
 
 #: Session-state key of the run the Train page shows and the Draw page uses.
 RUN_KEY = "run"
@@ -24,6 +25,9 @@ TRAINING_KEY = "training"
 #: Session-state keys of every run of the session (for Explore), and of how many were numbered.
 HISTORY_KEY = "runs"
 COUNT_KEY = "run_count"
+#: Training loops of this server process that compute at once (see pages/_turns.py): two keep
+#: one core busy while leaving time to open pages and send every browser its frames.
+TRAINING_TURNS = Turns(2)
 #: Runs a session keeps (the oldest go first): a session's memory stays bounded however
 #: long a student trains. A ten-digit run takes about 0.15 MB (see `Run.nbytes`).
 MAX_RUNS = 20

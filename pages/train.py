@@ -310,10 +310,15 @@ def train_live(run: Run, slots: dict, log_y: bool) -> None:
     draw(run, slots, log_y, base=base, final=False)
     pacer = FramePacer(run.iteration, run.target)
     feed = LiveFeed(len(run.curve), run.settings.task.class_names)
+    steps = run.advance()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DivergenceWarning)  # the page explains a blow-up itself
-        for snapshot in run.advance():
-            if not st.session_state.get(_shared.TRAINING_KEY):  # Stop was pressed, or the page left
+        while True:
+            with _shared.TRAINING_TURNS.turn():  # compute in turns with the other sessions' runs
+                began = time.thread_time()
+                snapshot = next(steps, None)
+                pacer.computed(time.thread_time() - began)
+            if snapshot is None or not st.session_state.get(_shared.TRAINING_KEY):  # done, or Stop / page left
                 break
             if snapshot.stop_reason is not None or pacer.should_draw(snapshot.iteration):
                 began = time.perf_counter()
