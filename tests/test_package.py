@@ -21,7 +21,8 @@ def test_importing_a_module_starts_no_thread_and_limits_nothing():
     code = ("import threading, numpy, scipy.special, sklearn.linear_model; from threadpoolctl import threadpool_info; "
             "limits = lambda: {i['filepath']: i['num_threads'] for i in threadpool_info()}; "
             "threads, before = threading.active_count(), limits(); "
-            f"import {', '.join(CORE)}, pages._shared, pages._memory, pages._chart, pages._drawing_pad; "
+            f"import {', '.join(CORE)}, pages._shared, pages._memory, pages._chart, pages._drawing_pad, "
+            "pages.layout.train, pages.layout.draw, pages.layout.explore, pages.layout.how; "
             "after = limits(); "
             "print(threading.active_count() - threads, all(after[lib] == n for lib, n in before.items()))")
     started, blas_untouched = _run(code).split()
