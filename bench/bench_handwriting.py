@@ -16,6 +16,8 @@ It prints, per half and per digit:
   main      the ready model and canvas path of commit 0d108f4 (before this work), read
             from `git show` into a temporary folder (the worktree is not touched);
   now       the ready model (lrviz.ready) and canvas path of this worktree;
+  raw       this worktree's canvas path with main's ready model (trained on the digits as
+            they are): the app until its pages train the ready model by lrviz.ready;
 and the digits' own test accuracy of both ready models. Then, over --draws random draws
 of ten digits of each class from the report half, with the share read right of the rest
 of that half (median, and range):
@@ -24,7 +26,9 @@ of that half (median, and range):
   retrain   what the Draw page does (lrviz.learn.retrain_run): the ready recipe with the
             drawings, from the ready model's weights; with the report's counts of the
             drawings read right after retraining and fairly (lrviz.learn.fair_predictions),
-            and the time the retrain and the fair count take (median).
+            and the time the retrain and the fair count take (median), next to the time
+            the ready model's own training takes in the same process (the yardstick: it
+            takes one to three seconds on an idle 2-core machine).
 Last, how many of the 23 mouse-drawn digits of tests/drawn_digits.py each ready model
 reads right (rendered with a thin and a thick pen, as tests/test_canvas.py does).
 """
@@ -139,27 +143,37 @@ def main() -> None:
     from lrviz.data import Task, load_task
     from lrviz.model import LogisticRegressionGD
     from lrviz.ready import ready_run
-    from lrviz.runs import ready_settings
+    from lrviz.runs import Run, ready_settings
 
     images, digits, tune = sample(args.per_digit)
     print(f"{len(digits)} MNIST digits ({args.per_digit} of each per half); reading them the Draw page's way ...",
           flush=True)
     before = main_reading(args.per_digit)
     features = read(images)
-    ready = ready_run()
-    for _ in ready.advance():
-        pass
+    ready_seconds = []
+    for _ in range(3):
+        ready = ready_run()
+        start = time.perf_counter()
+        for _ in ready.advance():
+            pass
+        ready_seconds.append(time.perf_counter() - start)
     now = ready.model.predict(features / 16)
+    raw = Run(ready_settings())
+    for _ in raw.advance():
+        pass
+    raw_now = raw.model.predict(features / 16)
     for name, part in (("report", ~tune), ("tune", tune)):
         print(f"\n{name} half ({part.sum()} digits), share read right:")
         print(f"  main  {shares(before['read'][part], digits[part])}")
         print(f"  now   {shares(now[part], digits[part])}")
+        print(f"  raw   {shares(raw_now[part], digits[part])}")
     print(f"\nthe digits' own test accuracy of the ready model: main {float(before['test_accuracy']):.3f}, "
           f"now {ready.last.test_accuracy:.3f} (its test digits stood upright, as it reads them)")
 
     report = np.flatnonzero(~tune)
     rng = np.random.default_rng(0)
-    literal, retrained, test_after, right_after, right_fair, seconds_retrain, seconds_fair = ([] for _ in range(7))
+    literal, literal_test, retrained, test_after, right_after, right_fair, seconds_retrain, seconds_fair = (
+        [] for _ in range(8))
     settings = ready_settings()
     for _ in range(args.draws):
         picked = np.concatenate([rng.choice(report[digits[report] == d], 10, replace=False) for d in range(10)])
@@ -169,6 +183,7 @@ def main() -> None:
         model = LogisticRegressionGD(learning_rate=settings.learning_rate, max_iter=settings.iterations)
         model.fit(data.X_train, data.y_train)
         literal.append(np.mean(model.predict(features[rest] / 16) == digits[rest]))
+        literal_test.append(model.score(data.X_test, data.y_test))
         start = time.perf_counter()
         run = learn.retrain_run(ready, extra)
         for _ in run.advance():
@@ -188,11 +203,12 @@ def main() -> None:
 
     print(f"\nten drawings of each digit from the report half, {args.draws} draws; share read right of the rest:")
     print(f"  literal  load_task(all, extra) + fit from zero, ready settings: {median(literal)}")
+    print(f"           digits' test accuracy after: {median(literal_test)}")
     print(f"  retrain  lrviz.learn.retrain_run:                               {median(retrained)}")
     print(f"           digits' test accuracy after: {median(test_after)}; of the 100 drawings read right "
           f"after: {median(right_after, '.0f')}, fairly: {median(right_fair, '.0f')}")
-    print(f"           seconds: retrain {median(seconds_retrain, '.2f')}, fair count {median(seconds_fair, '.2f')} "
-          f"(this machine's load: {os.getloadavg()[0]:.1f})")
+    print(f"           seconds: retrain {median(seconds_retrain, '.2f')}, fair count {median(seconds_fair, '.2f')}"
+          f"; the ready model's training {median(ready_seconds, '.2f')} (load: {os.getloadavg()[0]:.1f})")
 
     drawn, drawn_labels = drawn_digits()
     from lrviz.canvas import canvas_to_digit

@@ -106,6 +106,8 @@ class Drawings:
     @classmethod
     def from_csv(cls, content: str | bytes) -> Drawings:
         """Read and check a drawings file (see the module's docstring); ValueError says what is wrong."""
+        if not isinstance(content, (str, bytes, bytearray, memoryview)):
+            raise ValueError(f"A drawings file is read from its text or bytes; got {type(content).__name__}.")
         data = content.encode("utf-8") if isinstance(content, str) else bytes(content)
         if len(data) > MAX_BYTES:
             raise ValueError(f"The file has {len(data):,} bytes; a drawings file has at most {MAX_BYTES:,} "

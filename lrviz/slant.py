@@ -30,58 +30,62 @@ def slant(ink: np.ndarray) -> float:
     Negative for the usual right-leaning writing (its top is further right than its
     bottom), positive for a left lean, 0 for upright ink or none at all.
     """
-    ink = np.asarray(ink, dtype=float)
-    total = ink.sum()
-    if total <= 0:
-        return 0.0
-    rows, cols = np.arange(ink.shape[0], dtype=float), np.arange(ink.shape[1], dtype=float)
-    row_mass, col_mass = ink.sum(axis=1), ink.sum(axis=0)
+    return float(_slants(np.asarray(ink, dtype=float)[None])[0][0])
+
+
+def _slants(stack: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(slant, centre row) of each image of a stack (n, height, width) of ink."""
+    rows, cols = np.arange(stack.shape[1], dtype=float), np.arange(stack.shape[2], dtype=float)
+    row_mass, col_mass = stack.sum(axis=2), stack.sum(axis=1)
+    total = row_mass.sum(axis=1)
+    inked = total > 0
+    total = np.where(inked, total, 1.0)
     row_mean, col_mean = row_mass @ rows / total, col_mass @ cols / total
-    row_var = row_mass @ (rows - row_mean) ** 2 / total
-    covariance = (rows - row_mean) @ ink @ (cols - col_mean) / total
-    if row_var <= 0 or not math.isfinite(covariance / row_var):
-        return 0.0
-    return float(np.clip(covariance / row_var, -MAX_SLANT, MAX_SLANT))
+    row_offsets, col_offsets = rows - row_mean[:, None], cols - col_mean[:, None]
+    row_var = np.einsum("nr,nr->n", row_mass, row_offsets**2) / total
+    covariance = np.einsum("nr,nr->n", row_offsets, (stack @ col_offsets[:, :, None])[:, :, 0]) / total
+    usable = inked & (row_var > 0)
+    shear = np.where(usable, covariance / np.where(usable, row_var, 1.0), 0.0)
+    return np.clip(shear, -MAX_SLANT, MAX_SLANT), row_mean
 
 
 def upright(ink: np.ndarray) -> np.ndarray:
     """The ink stood upright (slant 0), widened with empty columns so that nothing is cut off."""
     ink = np.asarray(ink)
-    shear = slant(ink)
+    (shear,), (centre,) = _slants(np.asarray(ink, dtype=float)[None])
     if shear == 0:
         return ink
     height, width = ink.shape
-    centre = _centre_row(ink)
     pad = math.ceil(abs(shear) * max(centre, height - 1 - centre)) + 1
-    return _shear(ink, shear, centre, (height, width + 2 * pad), pad)
+    matrix = np.array([[1.0, 0.0], [shear, 1.0]])  # output (r, c) takes the ink at
+    offset = np.array([0.0, -pad - shear * centre])  # (r, c - pad + shear * (r - centre))
+    return ndimage.affine_transform(ink, matrix, offset=offset, output_shape=(height, width + 2 * pad), order=1)
 
 
 def upright_digits(X: np.ndarray) -> np.ndarray:
     """8x8 digits (rows of 64 features in [0, 1]) stood upright, as `canvas_to_digit` stands drawings.
 
-    Each digit is drawn back at the 32x32 bitmap's resolution (bilinear), sheared there
-    and counted again in its 4x4 blocks; its column of mass stays where it was, and the
-    rare ink sheared past the bitmap's edge is lost.
+    Each digit is drawn back at the 32x32 bitmap's resolution (bilinear), each row of
+    it shifted sideways there (linearly interpolated) and counted again in its 4x4
+    blocks; its column of mass stays where it was, and the rare ink shifted past the
+    bitmap's edge is lost. All digits at once: a few hundredths of a second for 1797.
     """
     X = np.asarray(X, dtype=float)
-    size = 8 * BLOCK
-    result = np.empty_like(X)
-    for i, row in enumerate(X):
-        bitmap = np.clip(ndimage.zoom(row.reshape(8, 8), BLOCK, order=1, grid_mode=True, mode="grid-constant"), 0, 1)
-        shear = slant(bitmap)
-        if shear:
-            bitmap = _shear(bitmap, shear, _centre_row(bitmap), (size, size), 0)
-        result[i] = bitmap.reshape(8, BLOCK, 8, BLOCK).mean(axis=(1, 3)).ravel()
-    return np.clip(result, 0.0, 1.0)
+    n, size = len(X), 8 * BLOCK
+    grow = _bilinear_zoom(8, BLOCK)  # (32, 8): bitmap rows from image rows, and columns alike
+    bitmaps = np.clip(grow @ X.reshape(n, 8, 8) @ grow.T, 0.0, 1.0)
+    shear, centre = _slants(bitmaps)
+    rows, cols = np.arange(size), np.arange(size)
+    sources = cols[None, None, :] + shear[:, None, None] * (rows[None, :, None] - centre[:, None, None])
+    left = np.floor(sources).astype(int)
+    right_share = sources - left
+    padded = np.pad(bitmaps, ((0, 0), (0, 0), (1, 1)))  # zero ink beyond the edges
+    take = [np.take_along_axis(padded, np.clip(left + k + 1, 0, size + 1), axis=2) for k in (0, 1)]
+    stood = take[0] * (1 - right_share) + take[1] * right_share
+    return np.clip(stood.reshape(n, 8, BLOCK, 8, BLOCK).mean(axis=(2, 4)).reshape(n, -1), 0.0, 1.0)
 
 
-def _centre_row(ink: np.ndarray) -> float:
-    row_mass = ink.sum(axis=1)
-    return float(row_mass @ np.arange(row_mass.size) / row_mass.sum())
-
-
-def _shear(ink: np.ndarray, shear: float, centre: float, shape: tuple[int, int], pad: int) -> np.ndarray:
-    """Output pixel (r, c) takes the ink at (r, c - pad + shear * (r - centre)), linearly interpolated."""
-    matrix = np.array([[1.0, 0.0], [shear, 1.0]])
-    offset = np.array([0.0, -pad - shear * centre])
-    return ndimage.affine_transform(ink, matrix, offset=offset, output_shape=shape, order=1, mode="constant")
+def _bilinear_zoom(n: int, factor: int) -> np.ndarray:
+    """The matrix of `ndimage.zoom(..., factor, order=1, grid_mode=True)` on a line of n values."""
+    return np.stack([ndimage.zoom(np.eye(n)[i], factor, order=1, grid_mode=True, mode="grid-constant")
+                     for i in range(n)], axis=1)

@@ -153,6 +153,12 @@ def test_hostile_files_are_refused_with_a_reason(content, message):
     assert len(str(error.value)) < 300  # a message, never the file echoed back
 
 
+def test_only_text_or_bytes_is_read():
+    with pytest.raises(ValueError, match="got int"):
+        Drawings.from_csv(10**9)  # bytes(10**9) would make a gigabyte of zeros
+    assert len(Drawings.from_csv(bytearray(_row().encode()))) == 1
+
+
 def test_a_full_file_loads_and_a_refused_one_changes_nothing():
     full = Drawings(np.full((MAX_DRAWINGS, 64), 12.345), np.arange(MAX_DRAWINGS) % 10)
     text = full.to_csv()
