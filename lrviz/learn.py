@@ -13,7 +13,8 @@ whether it learnt the handwriting rather than the drawings. `fair_predictions` t
 those models by k-fold cross-validation over the drawings (FAIR_FOLDS folds; fewer
 drawings than that: one model per drawing), each fold by the very same recipe without
 its drawings. With more folds each model would see more of the other drawings and
-score a little higher; FAIR_FOLDS keeps the whole answer within about a second.
+score a little higher; FAIR_FOLDS keeps the fair count under a second (0.8 s for 100
+drawings, bench/bench_handwriting.py), the retrain itself takes about half that.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from lrviz.ready import ready_data
 from lrviz.runs import Run, Settings
 
 #: Updates a retrain makes from the ready model's weights. On digits from writers the
-#: training digits never saw, 300 updates with ten drawings of each digit read the others
-#: about as well as training from zero for 2000 (bench/bench_handwriting.py), in a sixth of the time.
+#: training digits never saw, ten drawings of each digit and 300 updates read the others
+#: (0.87) about as well as a fit from zero of 2000 updates (0.88; bench/bench_handwriting.py),
+#: with a sixth of the updates.
 RETRAIN_ITERATIONS = 300
 #: Folds of the fair count: that many extra trainings of RETRAIN_ITERATIONS each.
 FAIR_FOLDS = 4
