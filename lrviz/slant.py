@@ -68,7 +68,7 @@ def upright_digits(X: np.ndarray) -> np.ndarray:
     Each digit is drawn back at the 32x32 bitmap's resolution (bilinear), each row of
     it shifted sideways there (linearly interpolated) and counted again in its 4x4
     blocks; its column of mass stays where it was, and the rare ink shifted past the
-    bitmap's edge is lost. All digits at once: a few hundredths of a second for 1797.
+    bitmap's edge is lost. All digits at once: about a tenth of a second for all 1797.
     """
     X = np.asarray(X, dtype=float)
     n, size = len(X), 8 * BLOCK
