@@ -193,12 +193,25 @@ def _digit_set(digits, side: str) -> tuple[int, ...]:
     return tuple(sorted(set(result)))
 
 
+#: Each of the user's drawings counts as this many training digits (it is put in the
+#: training set that many times, identical copies: the same as a weight, for a model that
+#: takes none), so that ten drawings of a digit are heard next to the ~140 digits of it.
+EXTRA_COPIES = 3
+#: ... but the copies of all drawings together stop at about this many rows (down to one
+#: copy each): a class's merged file of hundreds of drawings needs no extra weight, and
+#: each copy makes every training iteration slower.
+EXTRA_ROWS = 300
+
+
 @dataclass(frozen=True)
 class TaskData:
     """A task's examples split into training and test sets.
 
     X_* are features in [0, 1], y_* the class labels of the task, digits_* the digit
-    each example shows (for pictures and error analysis).
+    each example shows (for pictures and error analysis). `extra_train` says which
+    training rows are the user's own drawings (see `load_task`'s `extra`): for each
+    training row, the index in `extra` of the drawing it is a copy of, or -1 for the
+    digits' own examples. The test set only ever holds the digits' own examples.
     """
 
     task: Task
@@ -208,16 +221,89 @@ class TaskData:
     y_test: np.ndarray
     digits_train: np.ndarray
     digits_test: np.ndarray
+    extra_train: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.extra_train is None:  # no drawings: every row is one of the digits
+            rows = np.full(len(self.y_train), -1)
+            rows.flags.writeable = False
+            object.__setattr__(self, "extra_train", rows)
+
+    @property
+    def is_extra(self) -> np.ndarray:
+        """A mask of the training rows that are (copies of) the user's drawings."""
+        return self.extra_train >= 0
+
+    @property
+    def extras_used(self) -> np.ndarray:
+        """Indices in `extra` of the drawings this task trains on, each once, in order."""
+        return np.unique(self.extra_train[self.is_extra])
 
 
-def load_task(task: Task, test_size: float = DEFAULT_TEST_SIZE, random_state: int = DEFAULT_SPLIT_SEED) -> TaskData:
+def extra_copies(n: int) -> int:
+    """How many times each of n drawings goes into a training set: EXTRA_COPIES, fewer for many."""
+    return int(np.clip(EXTRA_ROWS // max(n, 1), 1, EXTRA_COPIES))
+
+
+def check_extra(X, digits) -> tuple[np.ndarray, np.ndarray]:
+    """Validate the user's drawings: X of shape (n, 64) with values 0..16, digits n whole numbers 0..9.
+
+    Returns them as (float array, int array); ValueError says what is wrong.
+    """
+    n_features = IMAGE_SHAPE[0] * IMAGE_SHAPE[1]
+    try:
+        X = np.array(X, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"The drawings must be numbers: an array of shape (n, {n_features}).") from None
+    if X.ndim != 2 or X.shape[1] != n_features:
+        raise ValueError(f"The drawings must have shape (n, {n_features}), one row of {n_features} features "
+                         f"(8x8 pixels, 0..16) per drawing; got shape {X.shape}.")
+    if not np.isfinite(X).all():
+        row = int(np.flatnonzero(~np.isfinite(X).all(axis=1))[0])
+        raise ValueError(f"Drawing {row} holds NaN or infinity; features must be numbers from 0 to {PIXEL_MAX:g}.")
+    outside = (X < 0) | (X > PIXEL_MAX)
+    if outside.any():
+        row, col = (int(i) for i in np.argwhere(outside)[0])
+        raise ValueError(f"Drawing {row} has {X[row, col]:g} at feature {col}; features are counts of ink from 0 "
+                         f"to {PIXEL_MAX:g}, as canvas_to_digit returns them (not divided by 16).")
+    labels = np.asarray(digits)
+    if labels.ndim != 1 or len(labels) != len(X):
+        raise ValueError(f"There must be one digit per drawing: {len(X)} drawings, but digits of shape "
+                         f"{labels.shape}.")
+    whole = labels.dtype.kind in "iu" or (
+        labels.dtype.kind == "f" and bool(np.isfinite(labels).all()) and bool((labels == np.round(labels)).all()))
+    if labels.size and not whole:
+        raise ValueError(f"The drawings' digits must be whole numbers from 0 to 9; got {labels[:3].tolist()!r}"
+                         f"{' ...' if len(labels) > 3 else ''}.")
+    labels = labels.astype(int) if labels.size else np.zeros(0, int)
+    wrong = (labels < 0) | (labels > 9)
+    if wrong.any():
+        row = int(np.flatnonzero(wrong)[0])
+        raise ValueError(f"Drawing {row} is labelled {labels[row]}; digits are the whole numbers 0 to 9.")
+    return X, labels
+
+
+def load_task(task: Task, test_size: float = DEFAULT_TEST_SIZE, random_state: int = DEFAULT_SPLIT_SEED,
+              extra: tuple | None = None) -> TaskData:
     """The task's examples in a train/test split stratified by digit, reproducible by `random_state`.
 
     Stratifying by digit keeps each digit's share equal in both sets (so "2 vs rest"
     tests on every other digit, not on a lucky draw).
+
+    `extra=(X, digits)` adds the user's own drawings to the training set: X of shape
+    (n, 64) with counts 0..16 as `canvas_to_digit` returns them (divided by 16 here, like
+    the digits), and the digit each shows. They are labelled for the task as the digits
+    are; drawings of digits the task does not use are left out. Each counts as
+    `extra_copies(n)` training digits (see EXTRA_COPIES), in rows after the digits' own.
+    The split of the digits themselves is the same with or without extras, and the test
+    set stays theirs alone, so test accuracies with and without drawings compare. The
+    same call gives the same data, and so the same model.
     """
     if isinstance(test_size, bool) or not isinstance(test_size, (int, float)) or not 0 < test_size < 1:
         raise ValueError(f"The test share must be a number between 0 and 1 (exclusive); got {test_size!r}.")
+    if extra is not None and not (isinstance(extra, tuple) and len(extra) == 2):
+        raise ValueError(f"extra must be a pair (X, digits); got {type(extra).__name__}.")
+    extra_X, extra_digits = check_extra(*extra) if extra is not None else (np.zeros((0, 64)), np.zeros(0, int))
     data = load_digits_dataset()
     mask, y = task.labels(data.y)
     X, digits = data.X[mask], data.y[mask]
@@ -230,10 +316,19 @@ def load_task(task: Task, test_size: float = DEFAULT_TEST_SIZE, random_state: in
             f"'{task.name}', so some digit would have no {part} example; choose a test share between "
             f"{n_digits / n:.3f} and {1 - n_digits / n:.3f}."
         )
-    parts = train_test_split(X, y, digits, test_size=test_size, random_state=random_state, stratify=digits)
+    X_train, X_test, y_train, y_test, digits_train, digits_test = train_test_split(
+        X, y, digits, test_size=test_size, random_state=random_state, stratify=digits)
+    used, extra_y = task.labels(extra_digits)
+    kept = np.flatnonzero(used)
+    times = extra_copies(len(kept))
+    copies = np.tile(kept, times)
+    parts = (np.concatenate([X_train, extra_X[copies] / PIXEL_MAX]), X_test,
+             np.concatenate([y_train, np.tile(extra_y, times)]), y_test,
+             np.concatenate([digits_train, extra_digits[copies]]), digits_test,
+             np.concatenate([np.full(len(y_train), -1), copies]))
     for part in parts:
         part.flags.writeable = False  # a split may be shared (the app caches it across sessions)
-    return TaskData(task, *parts[0:2], *parts[2:4], *parts[4:6])
+    return TaskData(task, *parts)
 
 
 def examples(task: Task, per_class: int = 8) -> list[tuple[str, int, np.ndarray]]:

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lrviz.data import Task, examples, load_digits_dataset, load_task
+from lrviz.data import EXTRA_COPIES, EXTRA_ROWS, Task, examples, extra_copies, load_digits_dataset, load_task
 
 
 def test_dataset_is_scaled_and_read_only():
@@ -131,3 +131,110 @@ def test_examples_show_each_side():
     data = load_digits_dataset()
     shown = [data.y[np.flatnonzero((data.images == image).all(axis=(1, 2)))[0]] for image in not_two]
     assert 2 not in shown and len(set(shown)) == 6
+
+
+# The user's drawings as extra training examples ---------------------------------------
+
+
+def _drawings(digits, seed=0):
+    """Made-up drawings (counts 0..16) of the given digits."""
+    rng = np.random.default_rng(seed)
+    return rng.uniform(0, 16, size=(len(digits), 64)).round(3), np.array(digits)
+
+
+@pytest.mark.parametrize(
+    "code, labels",
+    [
+        ("38v5", {3: 0, 8: 0, 5: 1}),
+        ("2vrest", {d: int(d == 2) for d in range(10)}),
+        ("all", {d: d for d in range(10)}),
+        ("0v1", {0: 0, 1: 1}),
+    ],
+)
+def test_extras_join_the_training_set_labelled_for_the_task(code, labels):
+    task = Task.parse(code)
+    X, digits = _drawings([3, 5, 8, 2, 0, 1, 7, 9, 4, 6, 5])
+    plain, data = load_task(task), load_task(task, extra=(X, digits))
+    used = np.flatnonzero(np.isin(digits, task.digits))
+    copies = extra_copies(len(used))
+    assert copies == EXTRA_COPIES
+    n = len(plain.y_train)
+    assert len(data.y_train) == n + copies * len(used)
+    assert data.extras_used.tolist() == used.tolist()
+    assert data.is_extra.sum() == copies * len(used) and not data.is_extra[:n].any()
+    rows = data.extra_train[n:]
+    np.testing.assert_array_equal(data.X_train[n:], X[rows] / 16)  # scaled like the digits
+    assert data.y_train[n:].tolist() == [labels[d] for d in digits[rows]]
+    assert data.digits_train[n:].tolist() == digits[rows].tolist()
+    # The digits' own split is untouched: the same training rows first, the same test set.
+    np.testing.assert_array_equal(data.X_train[:n], plain.X_train)
+    np.testing.assert_array_equal(data.y_train[:n], plain.y_train)
+    for name in ("X_test", "y_test", "digits_test"):
+        np.testing.assert_array_equal(getattr(data, name), getattr(plain, name))
+
+
+def test_extras_of_digits_the_task_does_not_use_are_left_out():
+    X, digits = _drawings([7, 7, 2, 9])
+    data = load_task(Task.parse("38v5"), extra=(X, digits))
+    assert not data.is_extra.any() and data.extras_used.size == 0
+    assert len(data.y_train) == len(load_task(Task.parse("38v5")).y_train)
+    data = load_task(Task.parse("38v5"), extra=(X[:0], digits[:0]))  # none at all
+    assert not data.is_extra.any()
+
+
+def test_a_digits_only_split_marks_no_row_as_extra():
+    data = load_task(Task.parse("0v1"))
+    assert data.extra_train.shape == data.y_train.shape and (data.extra_train == -1).all()
+    with pytest.raises(ValueError):
+        data.X_train[-1, 0] = 0.5  # read-only, as the digits' split is shared
+
+
+def test_many_drawings_count_less_each():
+    assert [extra_copies(n) for n in (1, 10, EXTRA_ROWS // EXTRA_COPIES, 150, EXTRA_ROWS, 1000)] == [
+        EXTRA_COPIES, EXTRA_COPIES, EXTRA_COPIES, 2, 1, 1]
+    X, digits = _drawings([d % 10 for d in range(400)])
+    data = load_task(Task.all_digits(), extra=(X, digits))
+    assert data.is_extra.sum() == 400
+
+
+def test_the_same_call_gives_the_same_model():
+    from lrviz.model import LogisticRegressionGD
+
+    X, digits = _drawings([3, 8, 5, 5, 3])
+    models = [LogisticRegressionGD(learning_rate=1.0, max_iter=50).fit(data.X_train, data.y_train)
+              for data in (load_task(Task.parse("38v5"), extra=(X, digits)) for _ in range(2))]
+    np.testing.assert_array_equal(models[0].coef_, models[1].coef_)
+    plain = load_task(Task.parse("38v5"))
+    without = LogisticRegressionGD(learning_rate=1.0, max_iter=50).fit(plain.X_train, plain.y_train)
+    assert not np.array_equal(models[0].coef_, without.coef_)  # and the drawings do change it
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ((np.zeros((2, 63)), [1, 2]), r"shape \(n, 64\).*got shape \(2, 63\)"),
+        ((np.zeros(64), [1]), r"got shape \(64,\)"),
+        ((np.zeros((1, 8, 8)), [1]), r"got shape \(1, 8, 8\)"),
+        (([["a"] * 64], [1]), "must be numbers"),
+        ((np.full((1, 64), np.nan), [1]), "Drawing 0 holds NaN or infinity"),
+        ((np.vstack([np.zeros(64), np.full(64, np.inf)]), [1, 2]), "Drawing 1 holds NaN or infinity"),
+        ((np.full((1, 64), 17.0), [1]), "Drawing 0 has 17 at feature 0; features are counts of ink from 0 to 16"),
+        ((np.full((1, 64), -0.5), [1]), "has -0.5 at feature 0"),
+        ((np.zeros((2, 64)), [1]), "one digit per drawing: 2 drawings"),
+        ((np.zeros((1, 64)), [10]), "Drawing 0 is labelled 10; digits are the whole numbers 0 to 9"),
+        ((np.zeros((2, 64)), [3, -1]), "Drawing 1 is labelled -1"),
+        ((np.zeros((1, 64)), [3.5]), "whole numbers from 0 to 9; got \\[3.5\\]"),
+        ((np.zeros((1, 64)), ["3"]), "whole numbers from 0 to 9"),
+        ((np.zeros((1, 64)), [True]), "whole numbers from 0 to 9"),
+        ((np.zeros((1, 64)), [np.nan]), "whole numbers from 0 to 9"),
+        (np.zeros((1, 64)), "extra must be a pair"),
+    ],
+)
+def test_bad_extras_say_what_is_wrong(extra, message):
+    with pytest.raises(ValueError, match=message):
+        load_task(Task.all_digits(), extra=extra)
+
+
+def test_whole_float_labels_and_lists_are_accepted():
+    data = load_task(Task.parse("0v1"), extra=([[0.0] * 64, [16.0] * 64], [0.0, 1.0]))
+    assert data.y_train[data.is_extra].tolist() == [0, 1] * EXTRA_COPIES
