@@ -12,9 +12,9 @@ import threading
 import streamlit as st
 from threadpoolctl import threadpool_limits
 
-from lrviz import figures
+from lrviz import figures, ready
 from lrviz.data import Task, TaskData, examples, load_task
-from lrviz.runs import Run, ready_settings
+from lrviz.runs import Run
 from pages import _chart
 from pages._turns import Turns
 
@@ -232,7 +232,7 @@ def ready_run() -> Run:
     """
     with _ready_lock:
         if not _ready:
-            run = Run(ready_settings())
+            run = ready.ready_run()
             for _ in run.advance():
                 pass
             _ready.append(run)

@@ -6,7 +6,8 @@ from threadpoolctl import threadpool_limits
 from lrviz import backprop
 from lrviz.lesson_figures import format_number as num
 from lrviz.neuron import sigmoid
-from lrviz.runs import Run, Settings, ready_settings
+from lrviz.ready import ready_run
+from lrviz.runs import Run, Settings
 
 from browser import chart_data, click, exceptions, screenshot, set_iterations, settle, wait_idle
 
@@ -24,8 +25,8 @@ def _screenshot(page, name: str) -> None:
     page.set_viewport_size(size)
 
 
-def _trained(settings: Settings) -> Run:
-    run = Run(settings)
+def _trained(settings: Settings | Run) -> Run:
+    run = settings if isinstance(settings, Run) else Run(settings)
     with threadpool_limits(limits=1, user_api="blas"):
         for _ in run.advance():
             pass
@@ -35,7 +36,7 @@ def _trained(settings: Settings) -> Run:
 @pytest.fixture(scope="module")
 def ready():
     """The ready model, trained here as the server trains it (deterministic: zero start, fixed split)."""
-    return _trained(ready_settings())
+    return _trained(ready_run())
 
 
 def _example(run: Run, index: int) -> backprop.ExamplePass:
