@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import functools
-import secrets
-import time
-import warnings
-
 import numpy as np
 import streamlit as st
 
-from lrviz import DivergenceWarning, figures
+from lrviz import figures
 from lrviz.data import Task
-from lrviz.history import Curve
 from lrviz.links import settings_from_query, settings_to_query
-from lrviz.live import FramePacer, LiveFeed
 from lrviz.model import INITS
 from lrviz.model_file import model_from_json, model_to_json, run_from_saved
 from lrviz.runs import ITERATIONS_RANGE, L2_RANGE, LEARNING_RATE_RANGE, SEED_RANGE, Run, Settings
-from pages import _chart, _shared
+from pages import _live, _shared
 
 PRESETS = {"0 vs 1": "0v1", "2 vs rest": "2vrest", "all ten": "all", "custom": None}
 LEARNING_RATES = [m * 10.0**e for e in range(-4, 2) for m in (1, 2, 5)]
@@ -255,80 +248,7 @@ def buttons(settings: Settings | None, initial: Run | None, run: Run | None, tra
                    disabled=run is None, width="stretch", help="Forget the current run (it stays on Explore).")
 
 
-# -- charts ----------------------------------------------------------------------------------
-
-CURVE, WEIGHTS = "curve", "weight_maps"  # chart keys (inside the containers `learning_curve` and `weights`)
-
-
-def curve_figure(run: Run, log_y: bool, final: bool) -> figures.Figure:
-    """The learning curve as the page shows it: spanning the planned iterations while a run goes,
-    and only those it ran once it has blown up (so that the blow-up fills the chart)."""
-    end = max(run.iteration, 1) if final and run.status == "diverged" else run.target
-    return figures.learning_curve(run.curve, log_y=log_y, max_iteration=end)
-
-
-def curve_text(run: Run) -> str:
-    """The learning curve in words, for screen readers."""
-    last = run.last
-    if last is None:
-        return "Learning curve: no training yet."
-    first = run.curve.train_cost[0]
-    test = f", test cost {last.test_cost:.4f}, test accuracy {last.test_accuracy:.1%}" if last.test_cost else ""
-    return (f"Learning curve of {run.settings.task.name}: the train cost went from {first:.4f} to "
-            f"{last.train_cost:.4f} in {last.iteration} iterations{test}.")
-
-
-def progress(run: Run, slot) -> None:
-    if run.status == "loaded":
-        slot.progress(0.0, text=f"A model loaded from a file, trained {run.prior_iterations} iterations: "
-                                "**Continue** trains it further, **Train** starts anew.")
-        return
-    before = f" (after {run.prior_iterations} in its file)" if run.prior_iterations else ""
-    slot.progress(min(1.0, run.iteration / max(run.target, 1)),
-                  text=f"Iteration {run.iteration} of {run.target}{before}")
-
-
-def draw(run: Run, slots: dict, log_y: bool, *, base: str = "", final: bool = True) -> None:
-    """The view of a run: progress, learning curve and weight map(s), whole. Drawn again in a
-    later run of the page, the charts stay mounted and are updated in place."""
-    progress(run, slots["progress"])
-    with slots["curve"]:
-        _shared.show(curve_figure(run, log_y, final), CURVE, base=base, description=curve_text(run))
-    with slots["weights"]:
-        _shared.show(figures.weight_maps(run.last.coef, run.settings.task.class_names), WEIGHTS, base=base,
-                     description=f"Weight maps of {run.settings.task.name} at iteration {run.iteration}.")
-
-
-def train_live(run: Run, slots: dict, log_y: bool) -> None:
-    """Advance the run, sending frames by the wall clock: each frame adds the curve's new points and
-    the current weights to the mounted charts. A click elsewhere ends it at the next snapshot."""
-    base = secrets.token_hex(4)  # the charts drawn now; the frames below patch them
-    if run.last is None:
-        run.begin()
-    draw(run, slots, log_y, base=base, final=False)
-    pacer = FramePacer(run.iteration, run.target)
-    feed = LiveFeed(len(run.curve), run.settings.task.class_names)
-    steps = run.advance()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DivergenceWarning)  # the page explains a blow-up itself
-        while True:
-            with _shared.TRAINING_TURNS.turn():  # compute in turns with the other sessions' runs
-                began = time.thread_time()
-                snapshot = next(steps, None)
-                pacer.computed(time.thread_time() - began)
-            if snapshot is None or not st.session_state.get(_shared.TRAINING_KEY):  # done, or Stop / page left
-                break
-            if snapshot.stop_reason is not None or pacer.should_draw(snapshot.iteration):
-                began = time.perf_counter()
-                frame = feed.frame(run.curve, snapshot.iteration, snapshot.coef)
-                _chart.feed({
-                    CURVE: {"base": base, "extend": {"start": frame.curve_start, **frame.curve_points}},
-                    WEIGHTS: {"base": base, "restyle": frame.weights},
-                }, slots["feed"])
-                progress(run, slots["progress"])
-                pacer.drew(time.perf_counter() - began)
-    st.session_state[_shared.TRAINING_KEY] = False
-
+# -- results ---------------------------------------------------------------------------------
 
 def results(run: Run) -> None:
     """What a finished or stopped run shows below the live charts."""
@@ -398,46 +318,28 @@ def live_panel(side_by_side: bool = False) -> None:
     if run is not None and not training and settings is not None and settings != run.settings:
         st.caption(f"The charts show {_shared.run_name(run)}: {run.settings.label}. Press **Train** to train with "
                    "the settings chosen now.")
-    slots = {"progress": st.empty()}
+    progress = st.empty()
     shown_task = run.settings.task if run is not None else settings.task if settings is not None else None
     ten_maps = shown_task is not None and shown_task.all_ten  # ten maps need as much room as the curve
     curve_area, weights_area = (st.columns([1, 1] if ten_maps else [3, 2], gap="large") if side_by_side
                                 else (st.container(), st.container()))
-    with curve_area, st.container(key="learning_curve"):
-        slots["curve"] = st.container()
-        slots["feed"] = st.container(key="live_feed")  # hidden (see the style sheet): frames of a live run
+    with curve_area:
+        curve = _live.curve_slot()
     log_y = st.session_state.get("log_y", False)
     if not _shared.presenting():
         log_y = st.toggle("Log scale for the cost", key="log_y", persist_state="session")
     with weights_area:
-        slots["weights"] = st.container(key="weights")
+        view = _live.View(progress, curve, _live.weights_slot(), log_y)
     if run is None:
-        slots["progress"].progress(0.0, text="Press **Train**: the cost falls and the weights take shape here.")
+        progress.progress(0.0, text="Press **Train**: the cost falls and the weights take shape here.")
         if settings is not None:  # the empty charts, so that training starts in a page that does not move
-            with slots["curve"]:
-                _shared.show(empty_curve(settings.iterations, log_y), CURVE,
-                             description="Learning curve: no training yet.")
-            with slots["weights"]:
-                _shared.show(empty_weights(settings.task.code), WEIGHTS,
-                             description="Weight maps: all zero before training.")
+            view.show_empty(settings.task, settings.iterations)
     elif training:
-        train_live(run, slots, log_y)
+        view.train(run, keep_going=lambda: st.session_state.get(_shared.TRAINING_KEY))
+        st.session_state[_shared.TRAINING_KEY] = False
         st.rerun()  # now the results below and the sidebar's summary
     elif run.last is not None:
-        draw(run, slots, log_y)
-
-
-@functools.lru_cache(maxsize=32)
-def empty_curve(iterations: int, log_y: bool) -> figures.Figure:
-    """The learning curve before training (built once per settings: it never changes)."""
-    return figures.learning_curve(Curve(), log_y=log_y, max_iteration=iterations, with_test=True)
-
-
-@functools.lru_cache(maxsize=32)
-def empty_weights(task_code: str) -> figures.Figure:
-    """The weight maps before training: all zero (built once per task)."""
-    task = Task.parse(task_code)
-    return figures.weight_maps(np.zeros((10 if task.all_ten else 1, 64)), task.class_names)
+        view.show(run)
 
 
 def settings_panel(presenting: bool) -> None:

@@ -1,0 +1,141 @@
+"""The live view of a run: progress, learning curve and weight maps, whole or frame by frame.
+
+Every page that trains (Train, and Draw when it learns the user's handwriting) shows a run
+the same way: `View.show` draws it whole; `View.train` drives the run's one training loop
+(`Run.advance`) and sends frames that add the curve's new points and the current weights
+to the charts already in the browser (pages/_chart.py), paced by `lrviz.live`. The loop
+computes in turns with the other sessions' runs (pages/_turns.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import secrets
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from lrviz import DivergenceWarning, figures
+from lrviz.data import Task
+from lrviz.history import Curve
+from lrviz.live import FramePacer, LiveFeed
+from lrviz.runs import Run
+from pages import _chart, _shared
+
+#: Chart keys, inside the containers `learning_curve` and `weights` (tests and the class
+#: benchmark find the charts by these containers' keys).
+CURVE, WEIGHTS = "curve", "weight_maps"
+
+
+def curve_slot():
+    """The learning curve's place: a container keyed `learning_curve` holding the chart and the
+    (hidden) live frames."""
+    return st.container(key="learning_curve")
+
+
+def weights_slot():
+    """The weight maps' place: a container keyed `weights`."""
+    return st.container(key="weights")
+
+
+@dataclass
+class View:
+    """Where a run is shown: an `st.empty()` for the progress bar, the containers of
+    `curve_slot` and `weights_slot`, and whether the cost axis is logarithmic."""
+
+    progress: object
+    curve: object
+    weights: object
+    log_y: bool = False
+
+    def show(self, run: Run, *, base: str = "", final: bool = True) -> None:
+        """The run whole. Drawn again in a later run of the page, the charts stay mounted and are
+        updated in place; `base` names this drawing for the frames that follow it."""
+        self._progress(run)
+        with self.curve:
+            _shared.show(curve_figure(run, self.log_y, final), CURVE, base=base, description=curve_text(run))
+        with self.weights:
+            _shared.show(figures.weight_maps(run.last.coef, run.settings.task.class_names), WEIGHTS, base=base,
+                         description=f"Weight maps of {run.settings.task.name} at iteration {run.iteration}.")
+
+    def show_empty(self, task: Task, iterations: int) -> None:
+        """The charts before training, so that training starts in a page that does not move."""
+        with self.curve:
+            _shared.show(empty_curve(iterations, self.log_y), CURVE, description="Learning curve: no training yet.")
+        with self.weights:
+            _shared.show(empty_weights(task.code), WEIGHTS, description="Weight maps: all zero before training.")
+
+    def train(self, run: Run, keep_going: Callable[[], bool]) -> None:
+        """Advance the run to its target, sending frames by the wall clock, while `keep_going()`
+        (checked at every snapshot: Stop, or leaving the page, ends it there)."""
+        base = secrets.token_hex(4)  # the charts drawn now; the frames below patch them
+        if run.last is None:
+            run.begin()
+        self.show(run, base=base, final=False)
+        with self.curve:
+            feed_slot = st.container(key="live_feed")  # hidden (see the style sheet)
+        pacer = FramePacer(run.iteration, run.target)
+        feed = LiveFeed(len(run.curve), run.settings.task.class_names)
+        steps = run.advance()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DivergenceWarning)  # the pages explain a blow-up themselves
+            while True:
+                with _shared.TRAINING_TURNS.turn():  # compute in turns with the other sessions' runs
+                    began = time.thread_time()
+                    snapshot = next(steps, None)
+                    pacer.computed(time.thread_time() - began)
+                if snapshot is None or not keep_going():
+                    break
+                if snapshot.stop_reason is not None or pacer.should_draw(snapshot.iteration):
+                    began = time.perf_counter()
+                    frame = feed.frame(run.curve, snapshot.iteration, snapshot.coef)
+                    _chart.feed({
+                        CURVE: {"base": base, "extend": {"start": frame.curve_start, **frame.curve_points}},
+                        WEIGHTS: {"base": base, "restyle": frame.weights},
+                    }, feed_slot)
+                    self._progress(run)
+                    pacer.drew(time.perf_counter() - began)
+
+    def _progress(self, run: Run) -> None:
+        if run.status == "loaded":
+            self.progress.progress(0.0, text=f"A model loaded from a file, trained {run.prior_iterations} "
+                                             "iterations: **Continue** trains it further, **Train** starts anew.")
+            return
+        before = f" (after {run.prior_iterations} in its file)" if run.prior_iterations else ""
+        self.progress.progress(min(1.0, run.iteration / max(run.target, 1)),
+                               text=f"Iteration {run.iteration} of {run.target}{before}")
+
+
+def curve_figure(run: Run, log_y: bool, final: bool) -> figures.Figure:
+    """The learning curve as the pages show it: spanning the planned iterations while a run goes,
+    and only those it ran once it has blown up (so that the blow-up fills the chart)."""
+    end = max(run.iteration, 1) if final and run.status == "diverged" else run.target
+    return figures.learning_curve(run.curve, log_y=log_y, max_iteration=end)
+
+
+def curve_text(run: Run) -> str:
+    """The learning curve in words, for screen readers."""
+    last = run.last
+    if last is None:
+        return "Learning curve: no training yet."
+    first = run.curve.train_cost[0]
+    test = f", test cost {last.test_cost:.4f}, test accuracy {last.test_accuracy:.1%}" if last.test_cost else ""
+    return (f"Learning curve of {run.settings.task.name}: the train cost went from {first:.4f} to "
+            f"{last.train_cost:.4f} in {last.iteration} iterations{test}.")
+
+
+@functools.lru_cache(maxsize=32)
+def empty_curve(iterations: int, log_y: bool) -> figures.Figure:
+    """The learning curve before training (built once per settings: it never changes)."""
+    return figures.learning_curve(Curve(), log_y=log_y, max_iteration=iterations, with_test=True)
+
+
+@functools.lru_cache(maxsize=32)
+def empty_weights(task_code: str) -> figures.Figure:
+    """The weight maps before training: all zero (built once per task)."""
+    task = Task.parse(task_code)
+    return figures.weight_maps(np.zeros((10 if task.all_ten else 1, 64)), task.class_names)
