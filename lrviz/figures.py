@@ -12,7 +12,8 @@ check with `go.Figure(spec)` that Plotly accepts them. Conventions:
   subplots, which matters when the maps are redrawn live during training.
 - Weights use one diverging colour scale centred at zero and symmetric about it, shared
   by all maps of a model: white always means 0, blue pushes toward a class, red away.
-- Colours are told apart by colour-blind viewers (blue/orange lines, red/blue maps).
+- Colours are told apart by colour-blind viewers and have the contrast WCAG asks on the
+  light and the dark page (`lrviz.colors`): blue/vermilion lines, red/blue maps.
 - What a live view updates is split from what stays: `learning_curve_points` and
   `weight_mosaic` give the changing data of `learning_curve` and `weight_maps`.
 """
@@ -28,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from lrviz import colors
 from lrviz.data import IMAGE_SHAPE
 from lrviz.history import Curve
 
@@ -57,11 +59,7 @@ INK_META = "ink"
 COUNT_COLORSCALE = _scale(("rgb(247,251,255)", "rgb(222,235,247)", "rgb(198,219,239)", "rgb(158,202,225)",
                            "rgb(107,174,214)", "rgb(66,146,198)", "rgb(33,113,181)", "rgb(8,81,156)",
                            "rgb(8,48,107)"))
-TRAIN_COLOR = "#0072B2"  # Okabe-Ito blue
-TEST_COLOR = "#E69F00"  # Okabe-Ito orange
-MUTED_COLOR = "#9AA5B1"
-#: Okabe-Ito colours, for the curves of several runs.
-RUN_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442")
+TRAIN_COLOR, TEST_COLOR, MUTED_COLOR = colors.TRAIN, colors.TEST, colors.MUTED  # see lrviz.colors
 #: Blank cells between tiles of a mosaic.
 TILE_GAP = 1
 #: Blank rows above each row of titled tiles but the first: room for the titles even when
@@ -75,7 +73,7 @@ CURVE_TRACES = (("train cost", "y", TRAIN_COLOR, None), ("test cost", "y", TEST_
 #: transparent background (the page's shows through), and the app's font.
 GRID_COLOR = "#E5E7EB"
 FONT_SIZE = 14
-TEXT_COLOR = "#111827"
+TEXT_COLOR = colors.TEXT
 BASE_LAYOUT = dict(
     font=dict(family="Source Sans Pro, Helvetica, Arial, sans-serif", size=FONT_SIZE, color=TEXT_COLOR),
     paper_bgcolor="rgba(0,0,0,0)",
@@ -338,11 +336,11 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, class_names: Sequen
     )
 
 
-def compare_curves(runs: Sequence[tuple[str, Curve]], *, log_y: bool = False, height: int = 420) -> Figure:
-    """The learning curves of several runs on one chart: train cost solid, test cost dashed, a colour per run."""
+def compare_curves(runs: Sequence[tuple[str, Curve, str]], *, log_y: bool = False, height: int = 420) -> Figure:
+    """The learning curves of several runs on one chart, given as (label, curve, colour): train cost
+    solid, test cost dashed, each run in its own colour (`lrviz.colors.run_color`)."""
     traces = []
-    for k, (label, curve) in enumerate(runs):
-        color = RUN_COLORS[k % len(RUN_COLORS)]
+    for label, curve, color in runs:
         x = curve.iterations.tolist()
         traces.append(dict(type="scatter", x=x, y=values(curve.train_cost), name=f"{label} · train", mode="lines",
                            legendgroup=label, line=dict(color=color, width=2.5)))
@@ -367,7 +365,7 @@ class Display:
     scale: float = 1.0
 
 
-DARK_TEXT_COLOR = "#F1F5F9"
+DARK_TEXT_COLOR = colors.DARK_TEXT
 DARK_GRID_COLOR = "#475569"
 
 
@@ -395,6 +393,23 @@ def for_display(fig: Figure, display: Display) -> Figure:
         if font.get("color") in (None, TEXT_COLOR):
             font["color"] = text
     traces = fig["data"]
-    if display.dark:  # ink light on dark, as chalk on a blackboard, instead of a white square
-        traces = [dict(trace, reversescale=True) if trace.get("meta") == INK_META else trace for trace in traces]
+    if display.dark:
+        for annotation in layout.get("annotations", []):
+            annotation["font"]["color"] = colors.DARK_TWIN.get(annotation["font"]["color"], annotation["font"]["color"])
+            if "arrowcolor" in annotation:
+                annotation["arrowcolor"] = colors.DARK_TWIN.get(annotation["arrowcolor"], annotation["arrowcolor"])
+        traces = [_dark_trace(trace) for trace in traces]
     return dict(data=traces, layout=layout)
+
+
+def _dark_trace(trace: dict) -> dict:
+    """A trace for the dark page: ink light on dark (as chalk on a blackboard, instead of a white
+    square), and colours that would be too dark there replaced by their twins (`lrviz.colors`)."""
+    changed = dict(trace)
+    if trace.get("meta") == INK_META:
+        changed["reversescale"] = True
+    for part in ("line", "marker"):
+        color = trace.get(part, {}).get("color")
+        if isinstance(color, str) and color in colors.DARK_TWIN:
+            changed[part] = dict(trace[part], color=colors.DARK_TWIN[color])
+    return changed

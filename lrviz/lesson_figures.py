@@ -16,17 +16,17 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from lrviz import neuron
+from lrviz import colors, neuron
 from lrviz.backprop import ExamplePass
 from lrviz.figures import BASE_LAYOUT, MUTED_COLOR, PLOT_AXIS, TEST_COLOR, TRAIN_COLOR, Figure, values
 
-#: The backward pass's text and marks: Okabe-Ito vermillion, readable on white.
-BACKWARD_COLOR = "#D55E00"
+#: The backward pass's text and marks: a darker vermilion, readable on white (lrviz.colors).
+BACKWARD_COLOR = colors.BACKWARD
 #: Node fills, translucent so that they work on a light or a dark background.
 INPUT_FILL = "rgba(154,165,177,0.18)"
 NEURON_FILL = "rgba(0,114,178,0.14)"
 LOSS_FILL = "rgba(213,94,0,0.14)"
-ARROW_COLOR = "#4B5563"
+ARROW_COLOR = colors.ARROW
 #: The z range the sigmoid plot shows.
 Z_LIMIT = 10.0
 #: The loss range the log-loss plot shows; a larger loss is marked at the top edge.

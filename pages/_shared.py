@@ -12,7 +12,7 @@ import threading
 import streamlit as st
 from threadpoolctl import threadpool_limits
 
-from lrviz import figures, ready
+from lrviz import colors, figures, ready
 from lrviz.data import Task, TaskData, examples, load_task
 from lrviz.runs import Run
 from pages import _chart
@@ -199,6 +199,12 @@ def remember(run: Run) -> None:
 def run_name(run: Run) -> str:
     """"run 3" for the third run remembered this session."""
     return run.name or "this run"
+
+
+def run_color(run: Run) -> str:
+    """The run's own colour (`lrviz.colors.run_color` of its number): the same on every chart."""
+    number = int(run.name.split()[-1]) if run.name and run.name.split()[-1].isdigit() else 1
+    return colors.run_color(number)
 
 
 def current_run() -> Run | None:

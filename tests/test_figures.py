@@ -206,6 +206,7 @@ def test_display_for_a_projector_and_a_dark_room():
 
 
 def test_compare_curves_a_colour_per_run():
-    fig = plotly_figure(figures.compare_curves([("run 1", _curve(3)), ("run 2", _curve(4, test=False))]))
+    fig = plotly_figure(figures.compare_curves([("run 1", _curve(3), "#007A5A"), ("run 2", _curve(4, test=False),
+                                                                                "#A64F86")]))
     assert [t.name for t in fig.data] == ["run 1 · train", "run 1 · test", "run 2 · train"]
     assert fig.data[0].line.color == fig.data[1].line.color != fig.data[2].line.color

@@ -49,7 +49,8 @@ def compare(runs: list) -> None:
     if not log_y and costs and max(costs) > 100 * min(costs):
         st.caption("The costs differ by more than a factor of 100: switch on **Log scale** to see every curve.")
     with st.container(key="compare_curves"):
-        _shared.show(figures.compare_curves([(_shared.run_name(r), r.curve) for r in picked], log_y=log_y),
+        _shared.show(figures.compare_curves([(_shared.run_name(r), r.curve, _shared.run_color(r)) for r in picked],
+                                           log_y=log_y),
                      "compare_chart")
     rows = [_formatted({"name": _shared.run_name(run)} | run.summary()) for run in picked]
     st.container(key="compare_table").table(rows, hide_index=True)
