@@ -54,8 +54,8 @@ class Divergence:
 
     `iteration` is where it stopped; `start_cost` the cost it began from; `low` and `high`
     the range of the cost that decided (for OVERFLOW and RISING, `high` is the blow-up,
-    possibly inf or nan). `learning_rate` (None for Newton's method, which has none) and
-    `l2` are the run's, for the advice.
+    possibly inf or nan). `learning_rate` (None where there is none, as for Newton's
+    method) and `l2` are the run's, for the advice.
     """
 
     kind: DivergenceKind
@@ -88,9 +88,8 @@ class Divergence:
     @property
     def advice(self) -> str:
         """What to try instead."""
-        if self.learning_rate is None:
-            return ("Newton's method should not diverge on this problem; try gradient descent with a small "
-                    "learning rate.")
+        if self.learning_rate is None:  # Newton's method sets its own steps, and they only lower the cost
+            return "The steps were too large for this data."
         return (f"The learning rate {self.learning_rate:g} is too large"
                 + (f" for l2={self.l2:g}" if self.l2 else "")
                 + f": each step jumps past the minimum by more than it gains; try {self.suggested_learning_rate:g} "

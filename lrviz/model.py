@@ -80,7 +80,7 @@ class LogisticRegressionGD(ClassifierMixin, BaseEstimator):
     batch_size : None for full-batch training (every update uses every example), or the
         number of examples each update averages over: the examples are shuffled every
         epoch (seeded by `random_state`) and taken `batch_size` at a time. A batch of at
-        least all the examples is the full batch.
+        least all the examples is the full batch; Newton's method always takes it.
     momentum : the share μ of the last step that the "momentum" solver keeps, in [0, 1).
     lr_decay : shrinks the step as training goes on: update k (from 0) uses
         η / (1 + lr_decay k), so with lr_decay = 1/1000 the step has halved after 1000
@@ -346,7 +346,7 @@ class LogisticRegressionGD(ClassifierMixin, BaseEstimator):
 
     def _mini_batches(self, n_samples: int, state: SolverState) -> MiniBatches | None:
         """The mini-batch order for `n_samples` examples; draws the state's shuffle seed if it has none."""
-        if self.batch_size is None or self.batch_size >= n_samples:
+        if self.batch_size is None or self.batch_size >= n_samples or self.solver == Solver.NEWTON:
             return None
         if state.shuffle_seed is None:
             if isinstance(self.random_state, numbers.Integral):

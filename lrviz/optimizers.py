@@ -17,7 +17,8 @@ step size of update k (k counted from 0):
 - adam:      m ← β1 m + (1 − β1) g;  s ← β2 s + (1 − β2) g²;
              W ← W − η_k m̂ / (√ŝ + ε), with m̂ = m / (1 − β1^(k+1)), ŝ = s / (1 − β2^(k+1))
 - newton:    W ← W − t (H + λI)⁻¹ g, H the Hessian (all weights and biases together),
-             λ = NEWTON_DAMPING ‖g‖, t = 1, halved until the cost falls enough (Armijo).
+             λ = NEWTON_DAMPING ‖g‖, t = 1, halved until the cost falls enough (Armijo),
+             or skipped when no step can lower the cost any more (at the minimum).
              Newton's method sets its own step: it has no learning rate.
 """
 
@@ -51,8 +52,9 @@ ADAM_EPSILON = 1e-8
 NEWTON_DAMPING = 0.1
 #: Armijo's condition: a step t d is taken once it lowers J by at least this share of t g·d.
 ARMIJO_SHARE = 1e-4
-#: Halvings of Newton's step before it gives up on this update (the cost cannot fall any further).
-MAX_HALVINGS = 40
+#: Newton's step stops halving once the fall it asks for, t g·d, is below this share of the cost:
+#: the cost cannot fall measurably any more (it is at its minimum, to rounding), and the update is skipped.
+ROUNDING = 1e-15
 
 
 class Objective(Protocol):
@@ -185,7 +187,7 @@ class Newton(Optimizer):
         if not slope > 0:  # at the minimum already (to rounding): no step can lower the cost
             return
         t = 1.0
-        for _ in range(MAX_HALVINGS):
+        while t * slope > ROUNDING * abs(cost):
             W_try, b_try = W - t * d[:, :-1], b - t * d[:, -1]
             if objective.forward(W_try, b_try) <= cost - ARMIJO_SHARE * t * slope:
                 W[...], b[...] = W_try, b_try

@@ -17,8 +17,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -287,5 +288,5 @@ class Settings:
 
 
 #: The settings table: one `Setting` per field of `Settings`, by name, in the order a page shows them.
-SETTINGS: Mapping[str, Setting] = {f.name: Setting(**{**vars(f.metadata["setting"]), "name": f.name})
-                                   for f in fields(Settings)}
+SETTINGS: Mapping[str, Setting] = MappingProxyType(
+    {f.name: replace(f.metadata["setting"], name=f.name) for f in fields(Settings)})
