@@ -6,9 +6,9 @@ The training cost is watched iteration by iteration. Training has diverged when 
   where it started (RISING): an overshoot that recovers rises once or twice, and the
   long swings of momentum stay far lower;
 - has stayed above where it started, without falling, for STUCK_WINDOWS windows of WINDOW
-  iterations running (STUCK_HIGH): in each, even the lowest cost was above the start, and
-  not at least MIN_FALL below the lowest of the window before. The cost swings, or sits,
-  above the start and does not come down.
+  iterations running (STUCK_HIGH): in each, even the lowest cost was more than ABOVE_START
+  above the start, and not at least MIN_FALL below the lowest of the window before. The cost
+  swings, or sits, above the start and does not come down.
 
 What does not count: a cost that overshoots for a few iterations and then falls (a large
 step without L2 on separable digits), a cost that swings below where it started (the model
@@ -34,6 +34,10 @@ FAR_ABOVE = 10.0
 WINDOW = 50
 #: Windows running that must all be above the start and not falling.
 STUCK_WINDOWS = 3
+#: "Above where it started", for that rule: more than this above the starting cost (a mean log loss
+#: 0.1 worse than at the start). A model loaded already trained, whose mini-batches or Adam then
+#: jitter a little above its low starting cost, is not stuck.
+ABOVE_START = 0.1
 #: A window's lowest cost must be at least this share below the window before's to count as falling.
 MIN_FALL = 0.1
 #: A swing whose highest cost is less than this factor above its lowest is said to "stay at" a level.
@@ -136,7 +140,7 @@ class DivergenceGuard:
         """The STUCK_HIGH verdict on the windows that end at `iteration`."""
         lows = [float(self._history[end - WINDOW:end].min())
                 for end in range(iteration - STUCK_WINDOWS * WINDOW, iteration + 1, WINDOW)]
-        stuck = all(low > start and low > (1.0 - MIN_FALL) * before for before, low in pairwise(lows))
+        stuck = all(low > start + ABOVE_START and low > (1.0 - MIN_FALL) * before for before, low in pairwise(lows))
         if not stuck:
             return None
         last = self._history[iteration - WINDOW:iteration]

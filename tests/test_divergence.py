@@ -132,3 +132,16 @@ def test_runs_that_learn_are_not_called_diverged(code, params):
     if code == "2vrest":
         assert model.cost_history_.max() > 1.5 * START  # it did go well above where it started
     assert model.score(data.X_test, data.y_test) >= 0.95
+
+
+def test_the_jitter_of_a_model_that_starts_trained_is_not_divergence():
+    """A loaded model at its optimum, trained on by mini-batches: the cost jitters just above its low start."""
+    data = load_task(Task.parse("2vrest"))
+    trained = LogisticRegressionGD(solver="newton", l2=0.001, max_iter=15).fit(data.X_train, data.y_train)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DivergenceWarning)
+        model = LogisticRegressionGD(learning_rate=1.0, batch_size=4, l2=0.001, max_iter=600, random_state=0).fit(
+            data.X_train, data.y_train, coef_init=trained.coef_, intercept_init=trained.intercept_)
+    history = model.cost_history_
+    assert (history[1:] > history[0]).mean() > 0.9  # nearly always above where it started
+    assert not model.diverged_ and model.score(data.X_test, data.y_test) >= 0.95
