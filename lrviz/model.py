@@ -46,7 +46,8 @@ class Snapshot:
     copies, shaped like `coef_` and `intercept_`. `stop_reason` is None until the
     last snapshot of a call to `train`, where it is a `StopReason`. `batch_cost` is the
     cost of the mini-batch the next update uses, at these weights: the noisy cost that
-    mini-batch training sees (for full-batch training, the training cost).
+    mini-batch training sees (for full-batch training, the training cost). `seconds` is the
+    time training took to get here (`train_seconds_`), for curves against wall time.
     """
 
     iteration: int
@@ -58,6 +59,7 @@ class Snapshot:
     test_accuracy: float | None = None
     stop_reason: StopReason | None = None
     batch_cost: float | None = None
+    seconds: float | None = None
 
 
 class LogisticRegressionGD(ClassifierMixin, BaseEstimator):
@@ -102,6 +104,8 @@ class LogisticRegressionGD(ClassifierMixin, BaseEstimator):
     optimizer_state_ : what training carries from one update to the next besides the
         weights (a `lrviz.optimizers.SolverState`: updates made, momentum's velocity,
         Adam's moments, the mini-batch seed); `train(resume=True)` goes on from it.
+    train_seconds_ : the time the training loop has spent computing so far, over every call
+        (resumed ones too), not counting the pauses of `train`.
     n_features_in_ : number of features seen in `fit`.
     """
 
@@ -207,6 +211,7 @@ class LogisticRegressionGD(ClassifierMixin, BaseEstimator):
         if not resume:  # until the first snapshot, the model is at its initial weights
             self.coef_, self.intercept_, self.n_iter_, self.cost_history_ = W.copy(), b.copy(), 0, np.empty(0)
             self.optimizer_state_ = state.copy()
+            self.train_seconds_ = 0.0
         cost_history = np.empty(start + n_iter)
         cost_history[:start] = history
         pause_at = set(snapshot_at)
@@ -222,11 +227,13 @@ class LogisticRegressionGD(ClassifierMixin, BaseEstimator):
         """Turn the loop's pauses into the estimator's state and into snapshots."""
         self.diverged_ = False
         self.divergence_ = None
+        seconds_before = self.train_seconds_
         for pause in loop:
             final = pause.stop_reason is not None
             self.coef_ = pause.W.copy()
             self.intercept_ = pause.b.copy()
             self.optimizer_state_ = state.copy()
+            self.train_seconds_ = seconds_before + pause.seconds
             self.n_iter_ = pause.iteration
             history = cost_history[: pause.iteration]
             self.cost_history_ = history.copy() if final else history
@@ -241,7 +248,7 @@ class LogisticRegressionGD(ClassifierMixin, BaseEstimator):
             coef, intercept = self.coef_.copy(), self.intercept_.copy()
             coef.flags.writeable = intercept.flags.writeable = False
             yield Snapshot(pause.iteration, pause.cost, pause.accuracy, coef, intercept,
-                           test_cost, test_accuracy, pause.stop_reason, pause.batch_cost)
+                           test_cost, test_accuracy, pause.stop_reason, pause.batch_cost, self.train_seconds_)
 
     def mini_batches(self, n_samples: int) -> MiniBatches | None:
         """The order of mini-batches in which this fitted model trains on `n_samples` examples

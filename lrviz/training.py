@@ -12,6 +12,7 @@ from the weights and optimizer state it had reached.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Container, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -50,7 +51,8 @@ class Pause:
     `batch_cost` is the cost of the mini-batch the next update uses (the whole training
     set's cost for full-batch training). `W` and `b` are the loop's own arrays: copy them
     to keep them. `stop_reason` is None while the loop runs on, and set at its last pause;
-    `divergence` says why, when it diverged.
+    `divergence` says why, when it diverged. `seconds` is the time this loop has spent
+    computing so far, not counting its pauses.
     """
 
     iteration: int
@@ -61,6 +63,7 @@ class Pause:
     b: np.ndarray
     stop_reason: StopReason | None = None
     divergence: Divergence | None = None
+    seconds: float = 0.0
 
 
 def train_loop(
@@ -89,14 +92,19 @@ def train_loop(
 
     Overflow in the arithmetic of a blow-up is expected and handled, so NumPy's
     overflow and invalid-value warnings are silenced while the loop computes, and only
-    then: never while it is paused, where the caller's own code runs.
+    then: never while it is paused, where the caller's own code runs. The time it computes
+    is measured the same way (`Pause.seconds`).
     """
     steps = _train(objective, W, b, optimizer, n_iter, cost_history, batches, tol, start, pause_at)
+    seconds = 0.0
     while True:
+        began = time.perf_counter()
         with np.errstate(over="ignore", invalid="ignore"):
             pause = next(steps, None)
+        seconds += time.perf_counter() - began
         if pause is None:
             return
+        pause.seconds = seconds
         yield pause
 
 

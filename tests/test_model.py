@@ -1,5 +1,6 @@
-"""LogisticRegressionGD: the tutorial's numbers, scikit-learn's optimum, stability, bad input."""
+"""LogisticRegressionGD: the tutorial's numbers, stability, watchable training, bad input."""
 
+import time
 import warnings
 
 import numpy as np
@@ -208,6 +209,19 @@ class TestWatchableTraining:
         assert model.n_iter_ == 500
         np.testing.assert_array_equal(model.cost_history_, whole.cost_history_)
         np.testing.assert_array_equal(model.coef_, whole.coef_)
+
+    def test_snapshots_say_how_long_training_took_not_counting_pauses(self, split):
+        X, y, _, _ = split
+        model = LogisticRegressionGD(max_iter=300)
+        seconds = []
+        began = time.perf_counter()
+        for snapshot in model.train(X, y, snapshot_every=100):
+            seconds.append(snapshot.seconds)
+            time.sleep(0.05)  # the caller's time at a pause is not training time
+        wall = time.perf_counter() - began
+        assert seconds == sorted(seconds) and 0 < seconds[-1] == model.train_seconds_ < wall - 4 * 0.05
+        (*_, last) = model.train(X, y, resume=True, n_iter=100)
+        assert last.seconds == model.train_seconds_ > seconds[-1]  # a resumed run adds to it
 
     def test_resume_checks_labels_and_features(self, split):
         X, y, _, _ = split
