@@ -10,19 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, replace
 
-from lrviz.data import TASK_CODE_EXAMPLES, Task
-from lrviz.model import INITS
-from lrviz.runs import Settings
+from lrviz.data import TASK_CODE_EXAMPLES
+from lrviz.settings import SETTINGS, Settings
 
-#: Query parameter -> Settings field.
-PARAMETERS = {"task": "task", "lr": "learning_rate", "iters": "iterations", "l2": "l2", "init": "init",
-              "seed": "seed", "test": "test_size"}
 #: Longer values are never valid; they are rejected before any parsing.
 MAX_VALUE_LENGTH = 40
-_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?")
-_WHOLE = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: no "١" or "１"
 
 
 @dataclass(frozen=True)
@@ -37,21 +31,8 @@ class Ignored:
 
 
 def settings_to_query(settings: Settings) -> dict[str, str]:
-    """The query parameters that restore `settings`, in a stable order."""
-    return {
-        "task": settings.task.code,
-        "lr": _number(settings.learning_rate),
-        "iters": str(settings.iterations),
-        "l2": _number(settings.l2),
-        "init": settings.init,
-        "seed": str(settings.seed),
-        "test": _number(settings.test_size),
-    }
-
-
-def _number(value: float) -> str:
-    """Short, yet exact enough that the link gives back the value: 0.05, 1, 0.0012345678."""
-    return f"{value:.15g}"
+    """The query parameters that restore `settings`: every setting, by its link key, in the table's order."""
+    return {entry.link_key: entry.to_text(getattr(settings, entry.name)) for entry in SETTINGS.values()}
 
 
 def settings_from_query(query: Mapping[str, str | list[str]],
@@ -59,44 +40,25 @@ def settings_from_query(query: Mapping[str, str | list[str]],
     """Settings from a link's query: named values where valid, `defaults` elsewhere.
 
     Returns the settings and the values it ignored. Parameters it does not know are
-    left alone (other parts of the app may use them).
+    left alone (other parts of the app may use them). A link made before a setting
+    existed gives it its default: links without a solver open as plain gradient descent.
     """
-    defaults = defaults or Settings()
-    values = {f.name: getattr(defaults, f.name) for f in fields(Settings)}
+    settings = defaults or Settings()
     ignored = []
-    for parameter, field in PARAMETERS.items():
-        if parameter not in query:
+    for entry in SETTINGS.values():
+        if entry.link_key not in query:
             continue
-        raw = query[parameter]
+        raw = query[entry.link_key]
         if isinstance(raw, (list, tuple)):  # a parameter given twice: the last one counts
             raw = raw[-1] if raw else ""
         try:
-            value = _parse(field, str(raw))
-            values[field] = value
-            Settings(**values)  # the value must also fit with the others (ranges, task)
+            text = str(raw).strip()
+            if len(text) > MAX_VALUE_LENGTH:
+                raise ValueError(f"longer than {MAX_VALUE_LENGTH} characters")
+            settings = replace(settings, **{entry.name: entry.parse(text)})  # checked with the others
         except ValueError as error:
-            values[field] = getattr(defaults, field)
-            ignored.append(Ignored(parameter, _reason(error)))
-    return Settings(**values), ignored
-
-
-def _parse(field: str, text: str):
-    text = text.strip()
-    if len(text) > MAX_VALUE_LENGTH:
-        raise ValueError(f"longer than {MAX_VALUE_LENGTH} characters")
-    if field == "task":
-        return Task.parse(text)
-    if field == "init":
-        if text not in INITS:
-            raise ValueError(f"must be {' or '.join(map(repr, INITS))}")
-        return text
-    if field in ("iterations", "seed"):
-        if not _WHOLE.fullmatch(text):
-            raise ValueError("must be a whole number")
-        return int(text)
-    if not _NUMBER.fullmatch(text):
-        raise ValueError("must be a number")
-    return float(text)
+            ignored.append(Ignored(entry.link_key, _reason(error)))
+    return settings, ignored
 
 
 def _reason(error: ValueError) -> str:

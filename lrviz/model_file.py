@@ -1,10 +1,17 @@
 """Save a trained model as JSON and load it back, checking everything that arrives.
 
-The file holds what it takes to use the model and to know what it is: the format and
-its version, the task, the class labels and names, the hyperparameters, the weights,
-and how it was trained. It is plain JSON (never pickle: loading a file must not run
-code), and loading checks its size, structure, version, shapes and numbers, so a
-malformed or foreign file gets a message that says what is wrong.
+The file holds what it takes to use the model, to train it on, and to know what it is:
+the format and its version, the task, the class labels and names, the hyperparameters
+(every setting of the settings table but the task), the weights, the optimizer's state
+(`lrviz.optimizers.SolverState`), and how it was trained. It is plain JSON (never
+pickle: loading a file must not run code), and loading checks its size, structure,
+version, shapes and numbers, so a malformed or foreign file gets a message that says
+what is wrong.
+
+Versions: 1 had no optimizer state and no solver settings (its models were trained by
+full-batch gradient descent): such a file opens with the settings' defaults for those,
+as plain gradient descent. 2 added the optimizer state. A hyperparameter missing from a
+file takes its default (a setting's default is what lrviz did before it existed).
 """
 
 from __future__ import annotations
@@ -15,10 +22,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from lrviz.data import IMAGE_SHAPE, TASK_CODE_EXAMPLES, Task
-from lrviz.runs import Run, Settings, is_finite_number
+from lrviz.optimizers import OPTIMIZERS, Solver, SolverState
+from lrviz.runs import Run
+from lrviz.settings import SETTINGS, Settings, is_finite_number
 
 FORMAT = "lrviz-model"
-VERSION = 1
+VERSION = 2
+#: The hyperparameters a file holds: every setting but the task, which the file holds on its own.
+HYPERPARAMETERS = tuple(name for name in SETTINGS if name != "task")
+#: Updates and seeds beyond these are not from a run of lrviz.
+MAX_UPDATES = 10**9
+MAX_SEED = 2**32 - 1
 #: A ten-digit model is about 15 KB; anything far larger is not one of ours.
 MAX_BYTES = 200_000
 N_FEATURES = IMAGE_SHAPE[0] * IMAGE_SHAPE[1]
@@ -35,6 +49,7 @@ class SavedModel:
     intercept: np.ndarray
     iterations: int
     test_accuracy: float | None
+    optimizer_state: SolverState
 
 
 def model_to_json(run: Run) -> str:
@@ -49,15 +64,24 @@ def model_to_json(run: Run) -> str:
         "task_name": settings.task.name,
         "classes": model.classes_.tolist(),
         "class_names": list(settings.task.class_names),
-        "hyperparameters": {"learning_rate": settings.learning_rate, "iterations": settings.iterations,
-                            "l2": settings.l2, "init": settings.init, "seed": settings.seed,
-                            "test_size": settings.test_size},
+        "hyperparameters": {name: _plain(getattr(settings, name)) for name in HYPERPARAMETERS},
         "trained_iterations": run.last.iteration,
         "test_accuracy": run.last.test_accuracy,
         "coef": model.coef_.tolist(),
         "intercept": model.intercept_.tolist(),
+        "optimizer": _state_to_json(model.optimizer_state_),
     }
     return json.dumps(document, indent=1, allow_nan=False)
+
+
+def _plain(value):
+    """A setting's value as plain JSON: a solver's name as a string, NumPy numbers as Python's."""
+    return value.item() if isinstance(value, np.generic) else str(value) if isinstance(value, str) else value
+
+
+def _state_to_json(state: SolverState) -> dict:
+    moments = {name: {"coef": W.tolist(), "intercept": b.tolist()} for name, (W, b) in state.moments.items()}
+    return {"updates": state.updates, "shuffle_seed": state.shuffle_seed, **moments}
 
 
 def model_from_json(content: str | bytes) -> SavedModel:
@@ -82,10 +106,12 @@ def model_from_json(content: str | bytes) -> SavedModel:
                          f"this one reads version {VERSION}.")
     task = _field(document, "task", str, _task)
     hyper = _field(document, "hyperparameters", dict, lambda h: h)
+    unknown = sorted(set(hyper) - set(HYPERPARAMETERS))
+    if unknown:
+        raise ValueError(f"The model file's hyperparameters include {str(unknown[0])[:40]!r}, which this lrviz "
+                         "does not know.")
     try:
-        settings = Settings(task=task, learning_rate=hyper.get("learning_rate"), iterations=hyper.get("iterations"),
-                            l2=hyper.get("l2"), init=hyper.get("init"), seed=hyper.get("seed"),
-                            test_size=hyper.get("test_size"))
+        settings = Settings(task=task, **hyper)
     except (ValueError, TypeError) as error:
         raise ValueError(f"The model file's hyperparameters are invalid: {error}") from None
     classes = list(range(10)) if task.all_ten else [0, 1]
@@ -103,13 +129,47 @@ def model_from_json(content: str | bytes) -> SavedModel:
     accuracy = document.get("test_accuracy")
     if accuracy is not None and not (isinstance(accuracy, (int, float)) and 0 <= accuracy <= 1):
         raise ValueError("The model file's \"test_accuracy\" must be a number between 0 and 1.")
-    return SavedModel(settings, coef, intercept, iterations, accuracy)
+    state = SolverState() if version == 1 else _state_from_json(document.get("optimizer"), settings, neurons)
+    return SavedModel(settings, coef, intercept, iterations, accuracy, state)
+
+
+def _state_from_json(value, settings: Settings, neurons: int) -> SolverState:
+    """The optimizer state of a version 2 file: the updates, the shuffle seed and the solver's running arrays."""
+    if not isinstance(value, dict):
+        raise ValueError("The model file's \"optimizer\" is missing or not a group of named values.")
+    moments = OPTIMIZERS[Solver(settings.solver)].moment_names
+    unknown = sorted(set(value) - {"updates", "shuffle_seed", *moments})
+    if unknown:
+        raise ValueError(f"The model file's \"optimizer\" holds {str(unknown[0])[:40]!r}, which the solver "
+                         f"{settings.solver!r} does not keep.")
+    updates, seed = value.get("updates"), value.get("shuffle_seed")
+    if not _whole(updates, MAX_UPDATES):
+        raise ValueError(f"The model file's optimizer \"updates\" must be a whole number from 0 to {MAX_UPDATES}.")
+    if seed is not None and not _whole(seed, MAX_SEED):
+        raise ValueError(f"The model file's optimizer \"shuffle_seed\" must be null or a whole number from 0 to "
+                         f"{MAX_SEED}.")
+    arrays = {}
+    for name in moments:
+        pair = value.get(name)
+        if not isinstance(pair, dict) or set(pair) != {"coef", "intercept"}:
+            raise ValueError(f"The model file's optimizer \"{name}\" must hold its \"coef\" and \"intercept\".")
+        arrays[name] = (_numbers(pair["coef"], (neurons, N_FEATURES), f"optimizer's {name} coef"),
+                        _numbers(pair["intercept"], (neurons,), f"optimizer's {name} intercept"))
+    if "second_moment" in arrays and any((part < 0).any() for part in arrays["second_moment"]):
+        raise ValueError("The model file's optimizer \"second_moment\" holds negative numbers; a mean of squares "
+                         "cannot be negative.")
+    return SolverState(updates, seed, arrays)
+
+
+def _whole(value, largest: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= largest
 
 
 def run_from_saved(saved: SavedModel) -> Run:
-    """A run that starts from the saved weights: ready to decide, and to train further."""
+    """A run that starts from the saved weights and optimizer state: ready to decide, and to train further."""
     run = Run(saved.settings, initial_weights=(saved.coef, saved.intercept),
-              origin=f"loaded from a file (trained {saved.iterations} iterations)", prior_iterations=saved.iterations)
+              origin=f"loaded from a file (trained {saved.iterations} iterations)", prior_iterations=saved.iterations,
+              initial_state=saved.optimizer_state)
     run.begin()
     return run
 

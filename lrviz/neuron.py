@@ -54,8 +54,9 @@ class BinaryCrossEntropy:
     Holds the training data in the layout that makes both products fast
     (features x examples, as in the tutorial) and reuses its buffers between
     iterations. `forward` gives the cost at (W, b) and remembers what `backward`
-    needs, so each iteration computes one exponential and one logarithm in all.
-    W has shape (1, n_features), b shape (1,).
+    and `hessian` need, so each iteration computes one exponential and one logarithm
+    in all. W has shape (1, n_features), b shape (1,). `subset` is the same objective
+    on some of the examples: a mini-batch.
     """
 
     def __init__(self, X: np.ndarray, y01: np.ndarray, l2: float) -> None:
@@ -103,6 +104,28 @@ class BinaryCrossEntropy:
             dW += self._l2 * W[0]
         return dW[np.newaxis, :], np.array([residual.sum() / self._m])
 
+    def hessian(self) -> np.ndarray:
+        """The matrix of second derivatives of J at the last `forward`, over (w_1 .. w_n, b).
+
+        H = X~^T diag(a (1 - a)) X~ / m + l2 (on the weights only), X~ = [X, 1]. a (1 - a)
+        is computed from the residual r = a - y as |r| (1 - |r|), exact also where a is near 1.
+        """
+        r = np.abs(self._t)
+        s = r * (1.0 - r)
+        n = self._XT.shape[0]
+        weighted = self._XT * s
+        H = np.empty((n + 1, n + 1))
+        H[:n, :n] = weighted @ self._XT.T
+        H[:n, n] = H[n, :n] = weighted.sum(axis=1)
+        H[n, n] = s.sum()
+        H /= self._m
+        H[np.arange(n), np.arange(n)] += self._l2
+        return H
+
+    def subset(self, rows: np.ndarray) -> BinaryCrossEntropy:
+        """The same objective (with the same l2) on the examples `rows` only: a mini-batch."""
+        return BinaryCrossEntropy(self._XT[:, rows].T, self._y[rows], self._l2)
+
     def accuracy(self) -> float:
         """Share of training examples on their side of z = 0 (z > 0 means class 1), at the last `forward`."""
         return float(np.mean((self._z > 0) == (self._y == 1)))
@@ -113,7 +136,8 @@ class SoftmaxCrossEntropy:
 
     W has shape (K, n_features), b shape (K,); y holds class indices 0..K-1. Works on
     the logits as a (K, m) array, classes by examples, so that the per-example max and
-    sums run over whole rows (fast in NumPy) instead of along short ones.
+    sums run over whole rows (fast in NumPy) instead of along short ones. `subset` is the
+    same objective on some of the examples: a mini-batch.
     """
 
     def __init__(self, X: np.ndarray, y_index: np.ndarray, n_classes: int, l2: float) -> None:
@@ -150,6 +174,34 @@ class SoftmaxCrossEntropy:
         if self._l2:
             dW += self._l2 * W
         return dW, self._R.sum(axis=1) / self._m
+
+    def hessian(self) -> np.ndarray:
+        """The matrix of second derivatives of J at the last `forward`, over the parameters neuron by
+        neuron, each neuron's weights then its bias: shape (K (n + 1), K (n + 1)).
+
+        With X~ = [X, 1] and A the probabilities, the block of neurons k, l is
+        X~^T diag(A_k (δ_kl - A_l)) X~ / m, plus l2 on the weights of the diagonal blocks.
+        Adding the same number to every bias changes nothing, so H is singular in that
+        direction (and where a pixel is always blank and l2 = 0); the gradient has no
+        part along it.
+        """
+        K, m = self._R.shape
+        n = self._XT.shape[0]
+        A = self._R + self._Y
+        XT1 = np.vstack([self._XT, np.ones((1, m))])  # (n + 1, m)
+        B = (A[:, np.newaxis, :] * XT1[np.newaxis, :, :]).reshape(K * (n + 1), m)
+        H = -(B @ B.T)
+        for k in range(K):
+            block = slice(k * (n + 1), (k + 1) * (n + 1))
+            H[block, block] += B[block] @ XT1.T
+        H /= m
+        weights = np.arange(K * (n + 1)) % (n + 1) != n
+        H[weights, weights] += self._l2
+        return H
+
+    def subset(self, rows: np.ndarray) -> SoftmaxCrossEntropy:
+        """The same objective (with the same l2) on the examples `rows` only: a mini-batch."""
+        return SoftmaxCrossEntropy(self._XT[:, rows].T, self._y[rows], self._Y.shape[0], self._l2)
 
     def accuracy(self) -> float:
         """Share of training examples whose largest logit is their class, at the last `forward`."""

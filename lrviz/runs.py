@@ -1,30 +1,28 @@
 """A training run: the settings a user chose, the data split, the model, and what it saw.
 
 The app keeps `Run` objects in its session so that a trained model, its history and
-its settings survive reruns and page changes. `Run.advance` is the only way a run
-trains: it drives `LogisticRegressionGD.train` toward the run's target, remembers its
-snapshots compactly (`lrviz.history`), and can be abandoned at any snapshot and called
-again to go on.
+its settings survive reruns and page changes. A run trains only by driving
+`LogisticRegressionGD.train`: `Run.advance` toward the run's target (it can be abandoned
+at any snapshot and called again to go on), and `Run.step` by exactly one update. It
+remembers its snapshots compactly (`lrviz.history`).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 
-from lrviz.data import DEFAULT_SPLIT_SEED, DEFAULT_TEST_SIZE, Task, TaskData, load_task
+from lrviz.data import DEFAULT_SPLIT_SEED, Task, TaskData, load_task
+from lrviz.divergence import Divergence
 from lrviz.history import Curve, History
-from lrviz.model import INITS, LogisticRegressionGD, Snapshot
+from lrviz.model import Snapshot
+from lrviz.optimizers import SolverState
+from lrviz.settings import Settings
+from lrviz.training import StopReason
 
-#: Ranges the app offers; a link or file with values outside them is not trusted.
-LEARNING_RATE_RANGE = (1e-4, 10.0)
-ITERATIONS_RANGE = (1, 50_000)
-L2_RANGE = (0.0, 10.0)
-SEED_RANGE = (0, 2**31 - 1)
-TEST_SIZE_RANGE = (0.05, 0.5)
 #: The ready model a first-time visitor can draw for at once: all ten digits, trained to
 #: 97 % test accuracy in two to three seconds, in the background while the app starts.
 READY_SETTINGS_KW = dict(learning_rate=1.0, iterations=2000)
@@ -35,70 +33,55 @@ CURVE_POINTS = 100
 REPLAY_POINTS = 40
 
 
+class RunStatus(StrEnum):
+    """Where a run stands."""
+
+    NEW = "new"  # never trained
+    LOADED = "loaded"  # weights trained elsewhere (a model file), not trained here yet
+    STOPPED = "stopped"  # short of its target
+    FINISHED = "finished"  # reached its target, or the cost stopped changing (tol)
+    DIVERGED = "diverged"  # the cost blew up (see `Run.divergence`)
+
+
 @dataclass(frozen=True)
-class Settings:
-    """Everything that defines a run. Validated on creation: bad values raise ValueError."""
+class Step:
+    """What one update of a run changed (see `Run.step`).
 
-    task: Task = field(default_factory=lambda: Task.versus([0], [1]))
-    learning_rate: float = 0.05
-    iterations: int = 1000
-    l2: float = 0.0
-    init: str = "zeros"
-    seed: int = 0
-    test_size: float = DEFAULT_TEST_SIZE
+    `before` and `after` are the run's snapshots on either side of the update (after a
+    blow-up, `after` is the last finite one and `after.stop_reason` is DIVERGED).
+    `batch` holds the indices (into the run's `data.X_train`) of the examples the
+    update's gradient averaged over, None for all of them; `batch_cost_before` and
+    `batch_cost_after` are the cost on those examples before and after the update.
+    `state_before` and `state_after` are the optimizer's state (velocity, moments).
+    """
 
-    def __post_init__(self) -> None:
-        _check_range("learning rate", self.learning_rate, LEARNING_RATE_RANGE)
-        _check_range("iterations", self.iterations, ITERATIONS_RANGE, integer=True)
-        _check_range("L2 strength", self.l2, L2_RANGE)
-        _check_range("seed", self.seed, SEED_RANGE, integer=True)
-        _check_range("test share", self.test_size, TEST_SIZE_RANGE)
-        if self.init not in INITS:
-            raise ValueError(f"Initialisation must be {' or '.join(map(repr, INITS))}; got {str(self.init)[:20]!r}.")
-        if not isinstance(self.task, Task):
-            raise ValueError(f"task must be a Task; got {type(self.task).__name__}.")
+    before: Snapshot
+    after: Snapshot
+    batch: np.ndarray | None
+    batch_cost_before: float
+    batch_cost_after: float
+    state_before: SolverState
+    state_after: SolverState
 
     @property
-    def label(self) -> str:
-        """A short human-readable summary, e.g. "0 vs 1 · lr 0.05 · 1000 it · L2 0 · zeros"."""
-        init = "zeros" if self.init == "zeros" else f"random (seed {self.seed})"
-        return (f"{self.task.name} · lr {self.learning_rate:g} · {self.iterations} it · "
-                f"L2 {self.l2:g} · {init} · test {self.test_size:g}")
+    def cost_change(self) -> float:
+        """Change of the training cost (negative: it fell)."""
+        return self.after.train_cost - self.before.train_cost
 
-    def estimator(self) -> LogisticRegressionGD:
-        """A fresh, untrained estimator with these hyperparameters."""
-        return LogisticRegressionGD(learning_rate=self.learning_rate, max_iter=self.iterations, l2=self.l2,
-                                    init=self.init, random_state=self.seed)
+    @property
+    def coef_change(self) -> np.ndarray:
+        """ΔW: how the update moved each weight, shaped like `coef_`."""
+        return self.after.coef - self.before.coef
+
+    @property
+    def intercept_change(self) -> np.ndarray:
+        """Δb: how the update moved each bias."""
+        return self.after.intercept - self.before.intercept
 
 
 def ready_settings() -> Settings:
     """Settings of the ready ten-digit model (see READY_SETTINGS_KW)."""
     return Settings(task=Task.all_digits(), **READY_SETTINGS_KW)
-
-
-def is_finite_number(value: float) -> bool:
-    """Whether a number from outside (a link, a file) is finite; an int too large for a float
-    is not (`math.isfinite` would raise OverflowError for it)."""
-    try:
-        return math.isfinite(value)
-    except OverflowError:
-        return False
-
-
-def _check_range(name: str, value, bounds: tuple, integer: bool = False) -> None:
-    kind = (int, np.integer) if integer else (int, float, np.integer, np.floating)
-    low, high = bounds
-    shown = (lambda v: str(v)) if integer else (lambda v: f"{v:g}")
-    if isinstance(value, bool) or not isinstance(value, kind):
-        what = "a whole number" if integer else "a number"
-        raise ValueError(f"The {name} must be {what}; got {str(value)[:20]!r}.")
-    if not is_finite_number(value):
-        if isinstance(value, int):  # finite, but beyond the range of floats
-            raise ValueError(f"The {name} must be between {shown(low)} and {shown(high)}; got a number of "
-                             f"{len(str(abs(value)))} digits.")
-        raise ValueError(f"The {name} must be a number; got {value!r}.")
-    if not low <= value <= high:
-        raise ValueError(f"The {name} must be between {shown(low)} and {shown(high)}; got {shown(value)}.")
 
 
 class Run:
@@ -107,19 +90,21 @@ class Run:
     `initial_weights=(coef, intercept)` starts from given weights instead of the
     settings' initialisation: from another run's start, or from a loaded model;
     `origin` then says where they came from, and `prior_iterations` how much training
-    they had already had (a model file's). `history` holds the learning curve and the
-    weights at the iterations a replay shows (see `lrviz.history`).
+    they had already had (a model file's), and `initial_state` the optimizer state that
+    goes with them (a model file's; default a fresh one). `history` holds the learning
+    curve and the weights at the iterations a replay shows (see `lrviz.history`).
     """
 
     def __init__(self, settings: Settings, data: TaskData | None = None,
                  initial_weights: tuple[np.ndarray, np.ndarray] | None = None, origin: str | None = None,
-                 prior_iterations: int = 0) -> None:
+                 prior_iterations: int = 0, initial_state: SolverState | None = None) -> None:
         self.settings = settings
         self.data = data if data is not None else load_task(settings.task, settings.test_size, DEFAULT_SPLIT_SEED)
         self.model = settings.estimator()
         self.history = History()
         self.target = settings.iterations
         self.initial_weights = initial_weights
+        self.initial_state = initial_state
         self.origin = origin
         self.prior_iterations = prior_iterations
         self.name: str | None = None  # how the app calls the run, e.g. "run 3"
@@ -150,15 +135,24 @@ class Run:
         return self.prior_iterations + self.iteration
 
     @property
-    def status(self) -> str:
-        """"new" (never trained), "loaded" (weights trained elsewhere, not trained here yet),
-        "stopped" (short of its target), "finished" or "diverged"."""
+    def status(self) -> RunStatus:
+        """Where the run stands (see `RunStatus`)."""
         last = self.last
         if last is None:
-            return "new"
-        if last.iteration == 0 and self.prior_iterations > 0 and last.stop_reason is None:
-            return "loaded"
-        return {None: "stopped", "diverged": "diverged"}.get(last.stop_reason, "finished")
+            return RunStatus.NEW
+        reason = last.stop_reason
+        if reason == StopReason.DIVERGED:
+            return RunStatus.DIVERGED
+        if self.iteration == 0 and self.prior_iterations > 0 and reason is None:
+            return RunStatus.LOADED
+        if reason == StopReason.TOL or self.iteration >= self.target:
+            return RunStatus.FINISHED
+        return RunStatus.STOPPED
+
+    @property
+    def divergence(self) -> Divergence | None:
+        """Why the run diverged and what to try instead (its `message` explains it), or None."""
+        return self.model.divergence_ if self.status == RunStatus.DIVERGED else None
 
     def extend(self, iterations: int | None = None) -> None:
         """Raise the target by `iterations` (default: the settings' iterations), to train further."""
@@ -175,17 +169,45 @@ class Run:
         `advance` again goes on from there.
         """
         remaining = self.target - self.iteration
-        if remaining <= 0 or self.status == "diverged":
+        if remaining <= 0 or self.status == RunStatus.DIVERGED:
             return iter(())
+        return self._keep(self._train(remaining, snapshot_every=max(1, self.target // CURVE_POINTS),
+                                      snapshot_at=log_spaced(self.target)),
+                          set(log_spaced(self.target, REPLAY_POINTS)))
+
+    def step(self) -> Step:
+        """Make exactly one update (one mini-batch, or the full batch) and say what it changed.
+
+        A new run is set up at its initial weights first. The update is kept in the run's
+        history like any other; at or beyond the target it raises the target by one, so
+        the run stays finished. ValueError for a run that diverged.
+        """
+        if self.status == RunStatus.DIVERGED:
+            raise ValueError("This run diverged: it cannot take another step. Start a new run with a smaller "
+                             "learning rate.")
+        before = self.last if self.last is not None else self.begin()
+        state_before = self.model.optimizer_state_.copy()
+        batches = self.model.mini_batches(len(self.data.X_train))
+        batch = None if batches is None else batches.rows(state_before.updates)
+        X, y = (self.data.X_train, self.data.y_train) if batch is None else (
+            self.data.X_train[batch], self.data.y_train[batch])
+        batch_cost_before = self.model.cost(X, y)
+        if self.iteration >= self.target:
+            self.target = self.iteration + 1
+        *_, after = self._keep(self._train(1), set(log_spaced(self.target, REPLAY_POINTS)))
+        return Step(before, after, batch, batch_cost_before, self.model.cost(X, y), state_before,
+                    self.model.optimizer_state_.copy())
+
+    def _train(self, n_iter: int, **snapshots) -> Iterator[Snapshot]:
+        """The model's training loop for `n_iter` more updates, from where the run stands."""
         resume = self.last is not None
-        coef_init, intercept_init = (None, None) if resume or self.initial_weights is None else self.initial_weights
-        replay = log_spaced(self.target, REPLAY_POINTS)
-        steps = self.model.train(
-            self.data.X_train, self.data.y_train, eval_set=(self.data.X_test, self.data.y_test),
-            snapshot_every=max(1, self.target // CURVE_POINTS), snapshot_at=log_spaced(self.target),
-            resume=resume, n_iter=remaining, coef_init=coef_init, intercept_init=intercept_init,
+        fresh = resume or self.initial_weights is None
+        coef_init, intercept_init = (None, None) if fresh else self.initial_weights
+        return self.model.train(
+            self.data.X_train, self.data.y_train, eval_set=(self.data.X_test, self.data.y_test), resume=resume,
+            n_iter=n_iter, coef_init=coef_init, intercept_init=intercept_init,
+            optimizer_state=None if resume else self.initial_state, **snapshots,
         )
-        return self._keep(steps, set(replay))
 
     def _keep(self, steps: Iterator[Snapshot], keep_weights_at: set[int]) -> Iterator[Snapshot]:
         for snapshot in steps:

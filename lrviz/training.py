@@ -1,23 +1,36 @@
-"""The one gradient-descent loop of lrviz, written so that a caller can watch it.
+"""The one training loop of lrviz, written so that a caller can watch it.
 
-`gradient_descent` is a generator: it updates the weights in place and pauses at the
-iterations the caller asked to see. Whoever drives it (the estimator's `fit`, or the
-app through `LogisticRegressionGD.train`) can stop between two pauses and later start a
-new loop from the weights it had reached.
+`train_loop` is a generator: it updates the weights in place and pauses at the
+iterations the caller asked to see. Every solver runs in it: the loop computes the
+training cost, records it, judges it (`lrviz.divergence`), and asks the optimizer
+(`lrviz.optimizers`) for one update, on the full batch or on the next mini-batch
+(`lrviz.minibatches`). Whoever drives it (the estimator's `fit`, or the app through
+`LogisticRegressionGD.train`) can stop between two pauses and later start a new loop
+from the weights and optimizer state it had reached.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Container, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
 
 import numpy as np
 
-#: The cost counts as blowing up once it is above where training began and has risen
-#: this many iterations in a row; an overshoot that recovers rises once or twice.
-RISING_ITERATIONS_TO_DIVERGE = 20
+from lrviz.divergence import Divergence, DivergenceGuard
+from lrviz.minibatches import MiniBatches
+from lrviz.optimizers import Optimizer
+
+
+class StopReason(StrEnum):
+    """Why a call to the training loop ended."""
+
+    MAX_ITER = "max_iter"  # it made the updates it was asked for
+    TOL = "tol"  # the cost changed by less than `tol` between two iterations
+    DIVERGED = "diverged"  # the cost blew up (see `lrviz.divergence`)
 
 
 class Objective(Protocol):
@@ -25,71 +38,83 @@ class Objective(Protocol):
 
     def forward(self, W: np.ndarray, b: np.ndarray) -> float: ...
 
-    def backward(self, W: np.ndarray) -> tuple[np.ndarray, np.ndarray]: ...
-
     def accuracy(self) -> float: ...
+
+    def subset(self, rows: np.ndarray) -> Objective: ...
 
 
 @dataclass
 class Pause:
     """Where the loop stands when it pauses: the weights after `iteration` updates.
 
-    `cost` and `accuracy` are those of these weights on the training data. `W` and
-    `b` are the loop's own arrays: copy them to keep them. `stop_reason` is None
-    while the loop runs on, and "max_iter", "tol" or "diverged" at its last pause.
+    `cost` and `accuracy` are those of these weights on the whole training set;
+    `batch_cost` is the cost of the mini-batch the next update uses (the whole training
+    set's cost for full-batch training). `W` and `b` are the loop's own arrays: copy them
+    to keep them. `stop_reason` is None while the loop runs on, and set at its last pause;
+    `divergence` says why, when it diverged. `seconds` is the time this loop has spent
+    computing so far, not counting its pauses.
     """
 
     iteration: int
     cost: float
     accuracy: float
+    batch_cost: float
     W: np.ndarray
     b: np.ndarray
-    stop_reason: str | None = None
-    blow_up_cost: float | None = None  # when diverged: the cost that ended training (may be inf or nan)
+    stop_reason: StopReason | None = None
+    divergence: Divergence | None = None
+    seconds: float = 0.0
 
 
-def gradient_descent(
+def train_loop(
     objective: Objective,
     W: np.ndarray,
     b: np.ndarray,
+    optimizer: Optimizer,
     *,
-    learning_rate: float,
     n_iter: int,
+    cost_history: np.ndarray,
+    batches: MiniBatches | None = None,
     tol: float = 0.0,
     start: int = 0,
     pause_at: Container[int] = (),
-    cost_history: np.ndarray | None = None,
-    initial_cost: float | None = None,
 ) -> Iterator[Pause]:
-    """Run up to `n_iter` updates W -= lr dW, b -= lr db, counting iterations from `start`.
+    """Run up to `n_iter` updates of `optimizer`, counting iterations from `start`.
 
-    Pauses (yields) at `start`, at each iteration number in `pause_at`, and once at the
-    end with `stop_reason` set. The cost before update i is written to
-    `cost_history[i]` when an array is given. Training ends early when the cost changes
-    by less than `tol`, or when it blows up: a cost above `initial_cost` (default: the
-    first cost) that has risen `RISING_ITERATIONS_TO_DIVERGE` times in a row, or a
-    cost that is no longer finite, in which case W and b go back one update to the
-    last weights whose cost was finite.
+    Each iteration computes the cost J of (W, b) on the whole training set and writes it
+    to `cost_history[i]` (which must be long enough and hold the costs of iterations
+    before `start`), then takes one step on the full batch, or on the mini-batch
+    `batches.rows(k)`, k = the optimizer's count of updates. Pauses (yields) at
+    `start`, at each iteration number in `pause_at`, and once at the end with
+    `stop_reason` set. Training ends early when the cost changes by less than `tol`, or
+    when it diverges (`lrviz.divergence.DivergenceGuard`); a cost that is no longer
+    finite sends W, b and the optimizer's state back one update, to the last finite cost.
 
     Overflow in the arithmetic of a blow-up is expected and handled, so NumPy's
     overflow and invalid-value warnings are silenced while the loop computes, and only
-    then: never while it is paused, where the caller's own code runs.
+    then: never while it is paused, where the caller's own code runs. The time it computes
+    is measured the same way (`Pause.seconds`).
     """
-    steps = _descend(objective, W, b, learning_rate, n_iter, tol, start, pause_at, cost_history, initial_cost)
+    steps = _train(objective, W, b, optimizer, n_iter, cost_history, batches, tol, start, pause_at)
+    seconds = 0.0
     while True:
+        began = time.perf_counter()
         with np.errstate(over="ignore", invalid="ignore"):
             pause = next(steps, None)
+        seconds += time.perf_counter() - began
         if pause is None:
             return
+        pause.seconds = seconds
         yield pause
 
 
-def _descend(objective, W, b, learning_rate, n_iter, tol, start, pause_at, cost_history, initial_cost):
-    """The loop of `gradient_descent`, without its handling of NumPy's error state."""
+def _train(objective, W, b, optimizer, n_iter, cost_history, batches, tol, start, pause_at):
+    """The loop of `train_loop`, without its handling of NumPy's error state."""
     end = start + n_iter
+    guard = DivergenceGuard(cost_history, float(cost_history[0]) if start else None)
+    state = optimizer.state
     previous = math.inf
-    rising = 0
-    previous_W, previous_b = W.copy(), b.copy()
+    previous_W, previous_b, previous_state = W.copy(), b.copy(), state.copy()
     for i in range(start, end + 1):
         cost = objective.forward(W, b)
         if not math.isfinite(cost):
@@ -98,29 +123,36 @@ def _descend(objective, W, b, learning_rate, n_iter, tol, start, pause_at, cost_
                     f"The cost is {cost} at the starting weights: the inputs or the weights are too "
                     "large. Scale the features (e.g. pixels / 16) or start from smaller weights."
                 )
-            blow_up_cost = cost
+            divergence = guard.overflow(i - 1, cost)
             W[...], b[...] = previous_W, previous_b
+            state.restore(previous_state)
             cost = objective.forward(W, b)
-            yield Pause(i - 1, cost, objective.accuracy(), W, b, "diverged", blow_up_cost)
+            accuracy = objective.accuracy()
+            batch_cost = cost if batches is None else objective.subset(batches.rows(state.updates)).forward(W, b)
+            yield Pause(i - 1, cost, accuracy, batch_cost, W, b, StopReason.DIVERGED, divergence)
             return
-        if i < end and cost_history is not None:
+        if i < end:
             cost_history[i] = cost
-        if initial_cost is None:
-            initial_cost = cost
-        rising = rising + 1 if cost > previous and cost > initial_cost else 0
-        if rising >= RISING_ITERATIONS_TO_DIVERGE:
-            yield Pause(i, cost, objective.accuracy(), W, b, "diverged", cost)
+        if batches is None:
+            batch, batch_cost = objective, cost
+        else:
+            batch = objective.subset(batches.rows(state.updates))
+            batch_cost = batch.forward(W, b)
+        divergence = guard.check(i, cost)
+        if divergence is not None:
+            yield Pause(i, cost, objective.accuracy(), batch_cost, W, b, StopReason.DIVERGED, divergence)
             return
         if i == end or (i > start and abs(previous - cost) < tol):
-            yield Pause(i, cost, objective.accuracy(), W, b, "max_iter" if i == end else "tol")
+            yield Pause(i, cost, objective.accuracy(), batch_cost, W, b,
+                        StopReason.MAX_ITER if i == end else StopReason.TOL)
             return
         if i == start or i in pause_at:
-            yield Pause(i, cost, objective.accuracy(), W, b)
+            yield Pause(i, cost, objective.accuracy(), batch_cost, W, b)
         previous = cost
         np.copyto(previous_W, W)
         np.copyto(previous_b, b)
-        dW, db = objective.backward(W)
-        dW *= learning_rate
-        db *= learning_rate
-        W -= dW
-        b -= db
+        if state.moments:
+            previous_state.restore(state)
+        else:
+            previous_state.updates = state.updates
+        optimizer.step(batch, W, b, batch_cost)

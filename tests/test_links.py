@@ -4,16 +4,32 @@ import pytest
 
 from lrviz.data import Task
 from lrviz.links import MAX_VALUE_LENGTH, settings_from_query, settings_to_query
-from lrviz.runs import Settings
+from lrviz.settings import SETTINGS, Settings
 
 
 def test_round_trip():
-    settings = Settings(task=Task.parse("38v5"), learning_rate=0.5, iterations=200, l2=0.01, init="random",
-                        seed=7, test_size=0.25)
+    settings = Settings(task=Task.parse("38v5"), solver="momentum", learning_rate=0.5, momentum=0.8, lr_decay=0.001,
+                        batch_size=32, iterations=200, l2=0.01, init="random", seed=7, test_size=0.25)
     query = settings_to_query(settings)
-    assert query == {"task": "38v5", "lr": "0.5", "iters": "200", "l2": "0.01", "init": "random", "seed": "7",
-                     "test": "0.25"}
+    assert query == {"task": "38v5", "solver": "momentum", "lr": "0.5", "momentum": "0.8", "decay": "0.001",
+                     "batch": "32", "iters": "200", "l2": "0.01", "init": "random", "seed": "7", "test": "0.25"}
     assert settings_from_query(query) == (settings, [])
+
+
+def test_full_batch_and_every_solver_round_trip():
+    for solver in ("gd", "momentum", "adam", "newton"):
+        settings = Settings(solver=solver)
+        query = settings_to_query(settings)
+        assert query["batch"] == "full" and query["solver"] == solver
+        assert settings_from_query(query) == (settings, [])
+
+
+def test_a_link_made_before_solvers_opens_as_plain_gradient_descent():
+    settings, ignored = settings_from_query({"task": "2vrest", "lr": "0.5", "iters": "200", "l2": "0.01",
+                                             "init": "zeros", "seed": "0", "test": "0.2"})
+    assert ignored == []
+    assert settings.solver == "gd" and settings.batch_size is None and settings.lr_decay == 0
+    assert settings == Settings(task=Task.parse("2vrest"), learning_rate=0.5, iterations=200, l2=0.01)
 
 
 def test_a_partial_link_keeps_the_defaults_for_the_rest():
@@ -59,6 +75,14 @@ HOSTILE = [
     ("seed", "-5", "between 0 and 2147483647"),
     ("test", "0.9", "between 0.05 and 0.5"),
     ("test", "", "must be a number"),
+    ("solver", "sgd", "must be 'gd', 'momentum', 'adam' or 'newton'"),
+    ("solver", "<i>adam</i>", "must be 'gd', 'momentum', 'adam' or 'newton'"),
+    ("batch", "0", "between 1 and 2048"),
+    ("batch", "all", "must be a whole number or 'full'"),
+    ("batch", "3.5", "must be a whole number or 'full'"),
+    ("momentum", "1", "between 0 and 0.99"),
+    ("decay", "-0.1", "between 0 and 1"),
+    ("decay", "inf", "must be a number"),
 ]
 
 
@@ -70,8 +94,7 @@ def test_a_bad_value_falls_back_and_is_named_without_its_text(parameter, value, 
     assert item.parameter == parameter and reason in item.reason
     if len(value) > 2:
         assert value not in str(item)  # the raw text never comes back
-    field = {"task": "task", "lr": "learning_rate", "iters": "iterations", "l2": "l2", "init": "init",
-             "seed": "seed", "test": "test_size"}[parameter]
+    (field,) = [entry.name for entry in SETTINGS.values() if entry.link_key == parameter]
     assert getattr(settings, field) == getattr(Settings(), field)
 
 

@@ -1,11 +1,11 @@
-"""LogisticRegressionGD: the tutorial's numbers, scikit-learn's optimum, stability, bad input."""
+"""LogisticRegressionGD: the tutorial's numbers, stability, watchable training, bad input."""
 
+import time
 import warnings
 
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -45,25 +45,6 @@ def test_starts_at_ln_k_with_zero_init():
     assert binary.cost_history_[0] == pytest.approx(np.log(2), abs=1e-12)
     assert ten.cost_history_[0] == pytest.approx(np.log(10), abs=1e-12)
     assert ten.coef_.shape == (10, 64) and ten.intercept_.shape == (10,)
-
-
-def _sklearn_optimum_cost(X, y, l2):
-    """The cost J of scikit-learn's lbfgs solution of the same problem (C = 1 / (l2 m))."""
-    reference = LogisticRegression(C=1 / (l2 * len(y)), tol=1e-14, max_iter=100_000).fit(X, y)
-    ours = LogisticRegressionGD(l2=l2, max_iter=1).fit(X, y)
-    ours.coef_ = reference.coef_.reshape(ours.coef_.shape)
-    ours.intercept_ = reference.intercept_.reshape(ours.intercept_.shape)
-    return ours.cost(X, y)
-
-
-@pytest.mark.parametrize("task, n_iter", [("2 vs rest", 8_000), ("all ten digits", 4_000)])
-def test_reaches_scikit_learns_optimum(task, n_iter):
-    data = load_digits_dataset()
-    y = data.y == 2 if task == "2 vs rest" else data.y
-    l2 = 0.01
-    model = LogisticRegressionGD(learning_rate=2.0, l2=l2, max_iter=n_iter).fit(data.X, y)
-    gap = model.cost(data.X, y) - _sklearn_optimum_cost(data.X, y, l2)
-    assert abs(gap) <= 1e-9
 
 
 def test_cost_matches_the_textbook_formula():
@@ -229,6 +210,19 @@ class TestWatchableTraining:
         np.testing.assert_array_equal(model.cost_history_, whole.cost_history_)
         np.testing.assert_array_equal(model.coef_, whole.coef_)
 
+    def test_snapshots_say_how_long_training_took_not_counting_pauses(self, split):
+        X, y, _, _ = split
+        model = LogisticRegressionGD(max_iter=300)
+        seconds = []
+        began = time.perf_counter()
+        for snapshot in model.train(X, y, snapshot_every=100):
+            seconds.append(snapshot.seconds)
+            time.sleep(0.05)  # the caller's time at a pause is not training time
+        wall = time.perf_counter() - began
+        assert seconds == sorted(seconds) and 0 < seconds[-1] == model.train_seconds_ < wall - 4 * 0.05
+        (*_, last) = model.train(X, y, resume=True, n_iter=100)
+        assert last.seconds == model.train_seconds_ > seconds[-1]  # a resumed run adds to it
+
     def test_resume_checks_labels_and_features(self, split):
         X, y, _, _ = split
         model = LogisticRegressionGD(max_iter=10).fit(X, y)
@@ -283,6 +277,11 @@ class TestBadInput:
             ({"l2": float("nan")}, "l2 is NaN"),
             ({"tol": np.nan}, "tol is NaN"),
             ({"init": "ones"}, r"init must be one of \('zeros', 'random'\); got 'ones'"),
+            ({"solver": "sgd"}, r"solver must be one of \('gd', 'momentum', 'adam', 'newton'\); got 'sgd'"),
+            ({"batch_size": 0}, "batch_size == 0, must be >= 1"),
+            ({"momentum": 1.0}, "momentum == 1.0, must be < 1.0"),
+            ({"momentum": np.nan}, "momentum is NaN"),
+            ({"lr_decay": -0.5}, "lr_decay == -0.5, must be >= 0"),
         ],
     )
     def test_bad_hyperparameters(self, params, message):
@@ -292,6 +291,8 @@ class TestBadInput:
     def test_wrong_type_of_max_iter(self):
         with pytest.raises(TypeError, match="max_iter must be an instance of int"):
             LogisticRegressionGD(max_iter=10.5).fit(self.X, self.y)
+        with pytest.raises(TypeError, match="batch_size must be an instance of int"):
+            LogisticRegressionGD(batch_size=8.0).fit(self.X, self.y)
 
     def test_bad_input_raises_before_training_starts(self):
         """`train` validates when called, not at the first snapshot."""

@@ -1,34 +1,21 @@
-"""Runs: settings, stop and continue, what a run remembers."""
+"""Runs: stop and continue, one step, what a run remembers."""
 
 import numpy as np
 import pytest
 
 from lrviz.data import Task
-from lrviz.runs import Run, Settings, log_spaced
-
-
-def test_settings_validate_every_value():
-    assert Settings().label == "0 vs 1 · lr 0.05 · 1000 it · L2 0 · zeros · test 0.2"
-    for bad, message in [
-        (dict(learning_rate=0.0), "learning rate must be between 0.0001 and 10"),
-        (dict(learning_rate=float("nan")), "learning rate must be a number"),
-        (dict(iterations=0), "iterations must be between 1 and 50000"),
-        (dict(iterations=2.5), "iterations must be a whole number"),
-        (dict(l2=-1.0), "L2 strength must be between 0 and 10"),
-        (dict(seed=-3), "seed must be between 0"),
-        (dict(test_size=0.9), "test share must be between 0.05 and 0.5"),
-        (dict(init="ones"), "Initialisation must be 'zeros' or 'random'"),
-        (dict(learning_rate="0.1"), "learning rate must be a number"),
-    ]:
-        with pytest.raises(ValueError, match=message):
-            Settings(**bad)
+from lrviz.divergence import DivergenceKind
+from lrviz.runs import Run, RunStatus, log_spaced
+from lrviz.settings import Settings
+from lrviz.training import StopReason
 
 
 def test_a_run_trains_to_its_target_and_keeps_snapshots():
     run = Run(Settings(iterations=300))
-    assert run.status == "new" and run.last is None
+    assert run.status is RunStatus.NEW and run.last is None
     snapshots = list(run.advance())
-    assert run.status == "finished" and run.iteration == 300
+    assert run.status is RunStatus.FINISHED and run.iteration == 300
+    assert snapshots[-1].stop_reason is StopReason.MAX_ITER
     iterations = list(run.curve.iterations)
     assert iterations == [s.iteration for s in snapshots]
     assert iterations == sorted(set(iterations)) and iterations[0] == 0 and iterations[-1] == 300
@@ -59,7 +46,7 @@ def test_continue_after_finishing_trains_another_round():
     list(run.advance())
     cost = run.last.train_cost
     run.extend()
-    assert run.status == "finished" and run.target == 200
+    assert run.status is RunStatus.STOPPED and run.target == 200  # short of its new target
     list(run.advance())
     assert run.iteration == 200 and run.last.train_cost < cost
 
@@ -68,9 +55,12 @@ def test_a_diverged_run_does_not_go_on():
     with pytest.warns(Warning, match="diverged"):
         run = Run(Settings(learning_rate=10.0, l2=10.0, iterations=500))
         list(run.advance())
-    assert run.status == "diverged" and run.iteration < 500
+    assert run.status is RunStatus.DIVERGED and run.iteration < 500
     assert list(run.advance()) == []
     assert run.peak_cost == max(run.model.cost_history_.max(), run.last.train_cost) > 1e3
+    assert run.divergence.kind is DivergenceKind.RISING and "try 1 or smaller" in run.divergence.message
+    with pytest.raises(ValueError, match="This run diverged"):
+        run.step()
 
 
 def test_predictions_on_the_test_set():
@@ -133,3 +123,50 @@ def test_begin_sets_the_model_up_without_training():
     np.testing.assert_array_equal(first.intercept, weights[1])
     list(run.advance())
     assert run.iteration == 30
+
+
+@pytest.mark.parametrize("solver, batch_size", [("gd", None), ("momentum", 16), ("adam", 16), ("newton", None)])
+def test_steps_then_training_on_equal_an_uninterrupted_run(solver, batch_size):
+    settings = Settings(task=Task.parse("38v5"), solver=solver, batch_size=batch_size, learning_rate=0.1,
+                        iterations=12)
+    whole = Run(settings)
+    list(whole.advance())
+    run = Run(settings)
+    steps = [run.step() for _ in range(3)]
+    assert [(s.before.iteration, s.after.iteration) for s in steps] == [(0, 1), (1, 2), (2, 3)]
+    assert run.status is RunStatus.STOPPED and run.iteration == 3 and len(run.model.cost_history_) == 3
+    assert list(run.curve.iterations) == [0, 1, 2, 3]
+    list(run.advance())
+    assert run.status is RunStatus.FINISHED and run.iteration == 12
+    np.testing.assert_array_equal(run.model.coef_, whole.model.coef_)
+    np.testing.assert_array_equal(run.model.cost_history_, whole.model.cost_history_)
+
+
+def test_a_step_says_what_it_changed():
+    run = Run(Settings(task=Task.parse("2vrest"), learning_rate=0.5, batch_size=32, iterations=100, seed=4))
+    list(run.advance())
+    step = run.step()
+    assert run.target == 101 and run.status is RunStatus.FINISHED  # a finished run stays finished
+    assert step.before.iteration == 100 and step.after is run.last and step.after.iteration == 101
+    assert step.cost_change == step.after.train_cost - step.before.train_cost
+    np.testing.assert_array_equal(step.coef_change, run.model.coef_ - step.before.coef)
+    np.testing.assert_array_equal(step.intercept_change, run.model.intercept_ - step.before.intercept)
+    # one mini-batch: 32 distinct training examples, the 101st batch of the seeded order
+    assert len(step.batch) == 32 == len(set(step.batch.tolist()))
+    np.testing.assert_array_equal(step.batch, run.model.mini_batches(len(run.data.X_train)).rows(100))
+    assert step.state_before.updates == 100 and step.state_after.updates == 101
+    # the update is the gradient of that batch's cost: it lowers that cost, and agrees with the snapshot
+    assert step.batch_cost_after < step.batch_cost_before == pytest.approx(step.before.batch_cost)
+    X, y = run.data.X_train[step.batch], run.data.y_train[step.batch]
+    assert step.batch_cost_after == pytest.approx(run.model.cost(X, y))
+
+
+def test_a_step_of_a_new_run_starts_it_and_of_full_batch_gd_is_the_gradient_step():
+    run = Run(Settings(learning_rate=0.5, iterations=10))
+    step = run.step()
+    assert step.batch is None and step.before.iteration == 0 and run.iteration == 1
+    assert step.batch_cost_before == step.before.train_cost and step.batch_cost_after == step.after.train_cost
+    assert step.after.train_cost < step.before.train_cost
+    # from zero weights the first gradient is X^T (1/2 - y) / m, so the step is -0.5 times it
+    X, y = run.data.X_train, run.data.y_train
+    np.testing.assert_allclose(step.coef_change[0], -0.5 * X.T @ (0.5 - y) / len(y), atol=1e-12)

@@ -10,8 +10,12 @@ from lrviz.data import Task
 from lrviz.links import settings_from_query, settings_to_query
 from lrviz.model import INITS
 from lrviz.model_file import model_from_json, model_to_json, run_from_saved
-from lrviz.runs import ITERATIONS_RANGE, L2_RANGE, LEARNING_RATE_RANGE, SEED_RANGE, Run, Settings
+from lrviz.runs import Run
+from lrviz.settings import SETTINGS, Settings
 from pages import _live, _shared
+
+LEARNING_RATE_RANGE, ITERATIONS_RANGE, L2_RANGE, SEED_RANGE = (
+    SETTINGS[name].range for name in ("learning_rate", "iterations", "l2", "seed"))
 
 PRESETS = {"0 vs 1": "0v1", "2 vs rest": "2vrest", "all ten": "all", "custom": None}
 LEARNING_RATES = [m * 10.0**e for e in range(-4, 2) for m in (1, 2, 5)]
@@ -104,8 +108,8 @@ def hyperparameters(task: Task, show: bool = True) -> tuple[Settings | None, str
         hyperparameter_widgets()
     state = st.session_state  # the widgets' values, shown or not
     try:
-        settings = Settings(task, float(state.lr), int(state.iters), float(state.l2), state.init, int(state.seed),
-                            float(state.test))
+        settings = Settings(task=task, learning_rate=float(state.lr), iterations=int(state.iters),
+                            l2=float(state.l2), init=state.init, seed=int(state.seed), test_size=float(state.test))
     except ValueError as error:
         return None, str(error)
     if not show:
