@@ -12,14 +12,13 @@ from __future__ import annotations
 import functools
 import secrets
 import time
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
 
-from lrviz import DivergenceWarning, figures
+from lrviz import figures
 from lrviz.data import Task
 from lrviz.history import Curve
 from lrviz.live import FramePacer, LiveFeed
@@ -81,24 +80,22 @@ class View:
         pacer = FramePacer(run.iteration, run.target)
         feed = LiveFeed(len(run.curve), run.settings.task.class_names)
         steps = run.advance()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DivergenceWarning)  # the pages explain a blow-up themselves
-            while True:
-                with _shared.TRAINING_TURNS.turn():  # compute in turns with the other sessions' runs
-                    began = time.thread_time()
-                    snapshot = next(steps, None)
-                    pacer.computed(time.thread_time() - began)
-                if snapshot is None or not keep_going():
-                    break
-                if snapshot.stop_reason is not None or pacer.should_draw(snapshot.iteration):
-                    began = time.perf_counter()
-                    frame = feed.frame(run.curve, snapshot.iteration, snapshot.coef)
-                    _chart.feed({
-                        CURVE: {"base": base, "extend": {"start": frame.curve_start, **frame.curve_points}},
-                        WEIGHTS: {"base": base, "restyle": frame.weights},
-                    }, feed_slot)
-                    self._progress(run)
-                    pacer.drew(time.perf_counter() - began)
+        while True:
+            with _shared.TRAINING_TURNS.turn():  # compute in turns with the other sessions' runs
+                began = time.thread_time()
+                snapshot = next(steps, None)
+                pacer.computed(time.thread_time() - began)
+            if snapshot is None or not keep_going():
+                break
+            if snapshot.stop_reason is not None or pacer.should_draw(snapshot.iteration):
+                began = time.perf_counter()
+                frame = feed.frame(run.curve, snapshot.iteration, snapshot.coef)
+                _chart.feed({
+                    CURVE: {"base": base, "extend": {"start": frame.curve_start, **frame.curve_points}},
+                    WEIGHTS: {"base": base, "restyle": frame.weights},
+                }, feed_slot)
+                self._progress(run)
+                pacer.drew(time.perf_counter() - began)
 
     def _progress(self, run: Run) -> None:
         if run.status == "loaded":

@@ -8,11 +8,12 @@ app.py) sets up the process once.
 from __future__ import annotations
 
 import threading
+import warnings
 
 import streamlit as st
 from threadpoolctl import threadpool_limits
 
-from lrviz import colors, figures, ready
+from lrviz import DivergenceWarning, colors, figures, ready
 from lrviz.data import Task, TaskData, examples, load_task
 from lrviz.runs import Run
 from pages import _chart
@@ -253,14 +254,17 @@ _started = threading.Event()
 def start() -> None:
     """Set the server process up, once (app.py calls it on every run): one BLAS thread for the
     whole app (its matrices are tiny, and several BLAS threads per session, next to the browser
-    on a small machine, make training many times slower), and the ready model trained in the
-    background."""
+    on a small machine, make training many times slower), divergence warnings off (the pages
+    explain a blow-up), and the ready model trained in the background."""
     if _started.is_set():
         return
     with _ready_lock:
         if _started.is_set():
             return
         threadpool_limits(limits=1, user_api="blas")
+        # The pages explain a blow-up themselves (Run.divergence); set once for the process:
+        # `warnings.catch_warnings` in each session's thread is not thread-safe.
+        warnings.filterwarnings("ignore", category=DivergenceWarning)
         threading.Thread(target=ready_run, name="lrviz-ready-model", daemon=True).start()
         _started.set()
 
