@@ -16,7 +16,8 @@ This component instead:
   one element at once and would skip the frames in between, but it mounts every new element.
   A patch names the chart's `base` (the run it shows) and the index its points start at, so
   a patch meant for another base is ignored and one that arrives twice adds nothing twice.
-  Patches that arrive together are applied one per animation frame, so each is seen.
+  Patches that arrive together are applied one per animation frame, so each is seen; a browser
+  that falls behind merges the waiting ones and catches up.
 
 plotly.js itself comes from the `plotly` package (`package_data/plotly.min.js`), served by
 Streamlit as a component's file; nothing comes from a CDN.
@@ -78,8 +79,47 @@ function mount(parent, data) {
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
 
-async function patch(el, change) {
-  if (change.base !== el.__base) return;  // meant for another run than the one shown
+// Patches wait in a list per chart; one runner applies them, one animation frame apart, so
+// that frames which arrive together are still seen one after another. A browser that falls
+// behind (a slow machine drawing ten weight maps) catches up instead: the runner then takes
+// every waiting patch at once, adds all their points in one go and shows only the newest
+// values of a heatmap.
+function enqueue(el, change) {
+  (el.__pending = el.__pending || []).push(change);
+  if (!el.__running) {
+    el.__running = true;
+    queue(el, () => run(el)).finally(() => { el.__running = false; });
+  }
+}
+
+async function run(el) {
+  while (el.__pending.length) {
+    const waiting = el.__pending.splice(0).filter((change) => change.base === el.__base);
+    const burst = waiting.length > 2 ? [merge(waiting)] : waiting;  // behind: catch up
+    for (const change of burst) {
+      await apply(el, change);
+      await nextFrame();
+    }
+  }
+}
+
+function merge(changes) {
+  const merged = { base: changes[0].base };
+  for (const change of changes) {
+    if (change.extend) {
+      if (!merged.extend) merged.extend = { start: change.extend.start, x: [], y: change.extend.y.map(() => []) };
+      const have = merged.extend.start + merged.extend.x.length;  // points already merged
+      const skip = Math.max(0, have - change.extend.start);
+      merged.extend.x.push(...change.extend.x.slice(skip));
+      change.extend.y.forEach((values, i) => merged.extend.y[i].push(...values.slice(skip)));
+    }
+    if (change.restyle) merged.restyle = change.restyle;  // only the newest values count
+    if (change.text !== undefined) merged.text = change.text;
+  }
+  return merged;
+}
+
+async function apply(el, change) {
   const Plotly = window.Plotly;
   if (change.extend) {
     const { start, x, y } = change.extend;
@@ -96,7 +136,6 @@ async function patch(el, change) {
     await Plotly.restyle(el, update, [0]);
   }
   if (change.text !== undefined) el.setAttribute('aria-label', change.text);
-  await nextFrame();  // frames that arrive together are still shown one after another
 }
 
 export default function (component) {
@@ -106,7 +145,7 @@ export default function (component) {
   } else if (data.patches) {
     for (const [name, change] of Object.entries(data.patches)) {
       const ready = lrviz.charts[name];
-      if (ready) ready.then((el) => queue(el, () => patch(el, change)));
+      if (ready) ready.then((el) => enqueue(el, change));
     }
   }
 }
