@@ -5,9 +5,12 @@ iterations from zero weights) from the digits stood upright (`lrviz.slant`), as
 `canvas_to_digit` stands every drawing upright. Of digits written by people the
 training digits never saw, the Draw page then reads 0.82 instead of 0.63
 (bench/bench_handwriting.py); of the digits' own test set, the ready model reads
-96.4 % (96.9 % when trained on the raw digits). Standing the digits upright costs a
-fraction of a second and training costs what it did (one to three seconds), so a
-server still trains it when it starts, and no weights are shipped.
+96.4 % (96.9 % when trained on the raw digits).
+
+Its weights ship with lrviz as a model file (`ready_model.json`, written by
+`scripts/build_ready_model.py`; a test checks that training gives them again), so a
+server has it at once: training it takes one to three seconds of CPU, which every
+worker of a class's server would otherwise spend while its first students arrive.
 
 `ready_data(extra)` is also what the Draw page learns a user's drawings from: the same
 recipe with the drawings added (see `lrviz.learn`).
@@ -17,10 +20,12 @@ from __future__ import annotations
 
 import dataclasses
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
 from lrviz.data import DEFAULT_SPLIT_SEED, Task, TaskData, load_task
+from lrviz.model_file import model_from_json
 from lrviz.runs import Run, ready_settings
 from lrviz.slant import upright_digits
 
@@ -40,9 +45,29 @@ def ready_data(extra: tuple | None = None) -> TaskData:
     return dataclasses.replace(data, X_train=X_train, X_test=upright_test)
 
 
-def ready_run() -> Run:
-    """The ready model's run, untrained: drive `run.advance()` to its end to train it."""
+#: The shipped ready model (see the module's docstring).
+MODEL_FILE = Path(__file__).with_name("ready_model.json")
+
+
+def train_ready_run() -> Run:
+    """The ready model's run, untrained: drive `run.advance()` to its end to train it (what
+    `scripts/build_ready_model.py` does to write MODEL_FILE)."""
     return Run(ready_settings(), data=ready_data())
+
+
+def ready_run() -> Run:
+    """The ready model, trained: its shipped weights on the ready split, at once. Its status is
+    "loaded" and it does not train further (`advance` yields nothing); `total_iterations` says
+    how long it was trained."""
+    saved = model_from_json(MODEL_FILE.read_bytes())
+    if saved.settings != ready_settings():
+        raise ValueError(f"{MODEL_FILE.name} was made with other settings than the ready model's; rebuild it with "
+                         "python scripts/build_ready_model.py.")
+    run = Run(saved.settings, data=ready_data(), initial_weights=(saved.coef, saved.intercept),
+              prior_iterations=saved.iterations, initial_state=saved.optimizer_state)
+    run.begin()
+    run.target = 0
+    return run
 
 
 @lru_cache(maxsize=2)

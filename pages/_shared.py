@@ -232,17 +232,14 @@ def no_session_model() -> str:
 
 
 def ready_run() -> Run:
-    """A ten-digit model trained once per server and shared: what a first-time visitor draws for.
+    """The ready ten-digit model, shared by every session: what a first-time visitor draws for.
 
-    Training starts in the background when the server first runs the app (see `start`), so
-    it is ready before anyone reaches the Draw page.
+    Its weights ship with lrviz (`lrviz.ready`); they are loaded, and the ready split made,
+    in the background when the server first runs the app (see `start`).
     """
     with _ready_lock:
         if not _ready:
-            run = ready.ready_run()
-            for _ in run.advance():
-                pass
-            _ready.append(run)
+            _ready.append(ready.ready_run())
         return _ready[0]
 
 

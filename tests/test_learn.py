@@ -6,7 +6,7 @@ from threadpoolctl import threadpool_limits
 
 from lrviz import learn
 from lrviz.canvas import canvas_to_digit
-from lrviz.ready import ready_run
+from lrviz.ready import ready_run, train_ready_run
 
 from drawn_digits import CANVAS_SIZE, DRAWN_DIGITS, render, to_canvas
 
@@ -20,10 +20,7 @@ def one_blas_thread():
 
 @pytest.fixture(scope="module")
 def ready(one_blas_thread):
-    run = ready_run()
-    for _ in run.advance():
-        pass
-    return run
+    return ready_run()
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +105,7 @@ def test_bad_calls_say_what_is_wrong(ready, odd_hand):
     with pytest.raises(ValueError, match="labelled 11"):
         learn.retrain_run(ready, (np.zeros((1, 64)), [11]))
     with pytest.raises(ValueError, match="trained ready model"):
-        learn.retrain_run(ready_run(), odd_hand)
+        learn.retrain_run(train_ready_run(), odd_hand)  # not trained yet
     run = _trained(learn.retrain_run(ready, odd_hand))
     with pytest.raises(ValueError, match="one digit per drawing"):
         learn.report(ready, run, odd_hand, np.zeros(3))

@@ -1,4 +1,5 @@
-"""The ready model: trained on the digits stood upright, at least 96 % on their test set, reads drawings."""
+"""The ready model: trained on the digits stood upright, at least 96 % on their test set, reads drawings;
+shipped as a model file that training gives again."""
 
 import numpy as np
 import pytest
@@ -6,7 +7,7 @@ from threadpoolctl import threadpool_limits
 
 from lrviz.canvas import canvas_to_digit
 from lrviz.data import Task, load_task
-from lrviz.ready import ready_data, ready_run
+from lrviz.ready import MODEL_FILE, ready_data, ready_run, train_ready_run
 from lrviz.runs import ready_settings
 from lrviz.slant import upright_digits
 
@@ -15,17 +16,26 @@ from drawn_digits import DRAWN_DIGITS, render, to_canvas
 
 @pytest.fixture(scope="module")
 def ready():
-    run = ready_run()
-    with threadpool_limits(limits=1, user_api="blas"):  # as the app trains it; more threads are far slower here
-        for _ in run.advance():
-            pass
-    return run
+    return ready_run()
 
 
 def test_the_ready_model_keeps_its_accuracy_on_the_digits(ready):
-    assert ready.settings == ready_settings() and ready.status == "finished"
+    assert ready.settings == ready_settings() and ready.status == "loaded"
+    assert ready.total_iterations == ready_settings().iterations and list(ready.advance()) == []
     assert ready.last.test_accuracy >= 0.96
     assert ready.model.score(ready.data.X_test, ready.data.y_test) == ready.last.test_accuracy
+
+
+def test_training_gives_the_shipped_weights(ready):
+    """If this fails, the way the ready model is trained changed: run python scripts/build_ready_model.py."""
+    trained = train_ready_run()
+    with threadpool_limits(limits=1, user_api="blas"):  # as the app trains it; more threads are far slower here
+        for _ in trained.advance():
+            pass
+    np.testing.assert_allclose(ready.model.coef_, trained.model.coef_, rtol=1e-8, atol=1e-10,
+                               err_msg=f"{MODEL_FILE.name} is out of date: run python scripts/build_ready_model.py")
+    np.testing.assert_allclose(ready.model.intercept_, trained.model.intercept_, rtol=1e-8, atol=1e-10)
+    assert ready.last.test_accuracy == trained.last.test_accuracy
 
 
 def test_the_ready_split_is_the_digits_split_stood_upright():
