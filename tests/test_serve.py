@@ -173,7 +173,7 @@ def test_a_browser_with_its_cookie_always_reaches_its_worker(class_server):
             with websocket(class_server, f"own_tab={worker}", cookie(worker)) as answer:
                 assert answer.startswith("HTTP/1.1 101"), answer
         assert {e.worker for e in class_server.entries(f"?own={worker} ", 6)} == {worker}
-        for marker in (f"?own_upload={worker} ", f"?own_tab={worker} ", f"?busy={worker}-0 "):
+        for marker in (f"?own_upload={worker} ", f"?own_tab={worker} ", *(f"?busy={worker}-{i} " for i in range(3))):
             assert [e.worker for e in class_server.entries(marker)] == [worker], marker
 
 
