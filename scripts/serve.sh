@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Serve lrviz to a class: several `streamlit run app.py` workers on loopback ports, and nginx
-# in front of them on one port. nginx sends each browser to one worker for good (a cookie it
-# sets itself, hashed consistently), proxies the websockets, and serves the static files
-# (Streamlit's frontend, plotly.js) from disk, compressed once at start.
+# in front of them on one port. nginx sends each new browser to the worker with the fewest open
+# tabs and pins it there for good (a cookie naming that worker), proxies the websockets, and
+# serves the static files (Streamlit's frontend, plotly.js) from disk, compressed once at start.
 # Everything it writes (nginx's config, logs, temp files) lives in one temporary directory,
 # removed when it stops; no system configuration is read or changed except Debian's mime.types.
 # Ctrl-C or SIGTERM stops every process it started. Run `bash scripts/serve.sh --help`.
