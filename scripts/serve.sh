@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Serve lrviz to a class: several `streamlit run app.py` workers on loopback ports, and nginx
-# in front of them on one port. nginx sends each new browser to the worker with the fewest open
-# tabs and pins it there for good (a cookie naming that worker), proxies the websockets, and
-# serves the static files (Streamlit's frontend, plotly.js) from disk, compressed once at start.
+# in front of them on one port. nginx deals new browsers out to the workers in turn and pins
+# each one to its worker for good (a cookie naming it), proxies the websockets, and serves the
+# static files (Streamlit's frontend, plotly.js) from disk, compressed once at start.
 # Everything it writes (nginx's config, logs, temp files) lives in one temporary directory,
 # removed when it stops; no system configuration is read or changed except Debian's mime.types.
 # Ctrl-C or SIGTERM stops every process it started. Run `bash scripts/serve.sh --help`.
@@ -146,9 +146,6 @@ stop_all() {
 trap stop_all EXIT
 trap 'trap "" PIPE; echo "Stopping..." || true; exit 0' INT TERM HUP
 run_dir=$(mktemp -d "${TMPDIR:-/tmp}/lrviz-serve.XXXXXX")
-# nginx's sockets for the lanes (below) live there too: a socket's path has at most 107 bytes.
-((${#run_dir} + ${#workers} + 11 <= 107)) \
-  || fail "the path of $run_dir is too long for a socket; set TMPDIR to a shorter directory"
 
 # Show the end of a log, for a failure's explanation.
 tail_log() {
@@ -205,49 +202,22 @@ wait "$mirror_pid" || fail "could not prepare the static files in $run_dir"
 user_directive=""
 [ "$(id -u)" -eq 0 ] && user_directive="user root;"
 listen=${host:+$host:}$port
-# What every proxied request takes along: the address the browser asked for (Streamlit compares
-# it with Origin) and, for a websocket, the upgrade (nginx's variables, unexpanded).
+# Per worker: its line in the upstream group, and in the map of the cookies that pin a browser.
+upstream_servers="" pins=""
+for p in "${worker_ports[@]}"; do
+  upstream_servers+="        server 127.0.0.1:$p;"$'\n'
+  pins+="        \"127.0.0.1:$p\" 127.0.0.1:$p;"$'\n'
+done
+# What a proxied request takes along: the address the browser asked for (Streamlit compares it
+# with Origin), the upgrade of a websocket, and who asked; and what its answer sets: the cookie
+# that pins the browser to the worker that answered (nginx's variables, unexpanded).
 # shellcheck disable=SC2016
-forward='proxy_set_header Host $http_host;
+proxied='proxy_set_header Host $http_host;
             proxy_set_header Upgrade $http_upgrade;
-            proxy_set_header Connection $connection_upgrade;'
-# The front's requests also say who asked; the worker's name stays between nginx's servers.
-# shellcheck disable=SC2016
-front="$forward"'
+            proxy_set_header Connection $connection_upgrade;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_hide_header X-Lrviz-Worker;'
-
-# The lane of a worker: an nginx server on a socket in the run directory that passes to its
-# worker the requests of browsers pinned to that worker or to none, and answers any other with
-# 503 (the front then tries the next lane). Its responses pin the browser to the worker.
-lane_server() {
-  local worker=$1 lane=$2
-  cat <<EOF
-    server {
-        listen $lane;
-        access_log off;  # the front logs every request, with the worker that answered it
-        location / {
-            if (\$http_x_lrviz_pinned !~ "^(${worker//./\\.})?\$") {
-                return 503;
-            }
-            proxy_pass http://$worker;
-            $forward
-            proxy_set_header X-Lrviz-Pinned "";
-            add_header Set-Cookie "lrviz_worker=$worker; Path=/; Max-Age=604800; SameSite=Lax; HttpOnly";
-            add_header X-Lrviz-Worker $worker always;
-        }
-    }
-EOF
-}
-
-pins="" lanes="" lane_servers=""
-for i in $(seq 1 "$workers"); do
-  worker=127.0.0.1:${worker_ports[i - 1]}
-  pins+="        \"$worker\" $worker;"$'\n'
-  lanes+="        server unix:$run_dir/lane-$i.sock max_fails=0;"$'\n'
-  lane_servers+=$'\n'$(lane_server "$worker" "unix:$run_dir/lane-$i.sock")$'\n'
-done
+            add_header Set-Cookie "lrviz_worker=$served_by; Path=/; Max-Age=604800; SameSite=Lax; HttpOnly";'
 cat >"$run_dir/nginx.conf" <<EOF
 # nginx in front of lrviz's workers: written by scripts/serve.sh for one start.
 daemon off;
@@ -259,9 +229,7 @@ pid $run_dir/nginx.pid;
 error_log $run_dir/error.log warn;
 
 events {
-    # a browser's websocket holds four: the browser's, the front's to a lane (both of its ends
-    # are nginx's) and the lane's to the worker; its HTTP requests hold as many while they last
-    worker_connections 4096;
+    worker_connections 4096;  # a browser holds about four (its websocket and HTTP, both sides)
 }
 
 http {
@@ -286,50 +254,53 @@ http {
     proxy_read_timeout 1d;  # a websocket lives as long as its browser tab
     proxy_send_timeout 1d;
 
-    # Affinity, balanced: a browser is pinned to one worker by its lrviz_worker cookie, which the
-    # worker's lane sets, so that its websocket, its uploads (kept in that worker's memory) and
-    # its reloads (the runs a reload gives back are kept there too) all reach that worker.
-    # A cookie counts only when it names one of this start's workers exactly; any other value
-    # is ignored (never used as an address), and the browser is treated as a new one.
+    # Affinity: a browser is pinned to one worker by its lrviz_worker cookie, set below, so that
+    # its websocket, its uploads (kept in that worker's memory) and its reloads (the runs a
+    # reload gives back are kept there too) all reach that worker. A cookie counts only when it
+    # names one of this start's workers exactly: any other value is ignored (never used as an
+    # address), and the browser goes to the group as a new one.
     map \$cookie_lrviz_worker \$pinned {
 $pins        default "";
     }
-    # Every request goes through the group, to the lane with the fewest open connections: each
-    # open tab holds its websocket there, so a new browser goes to the worker with the fewest
-    # tabs. A pinned request that reaches another worker's lane gets a 503 and goes on to the
-    # next lane, until its own: its connection is counted where it is.
-    upstream lrviz_lanes {
-        zone lrviz_lanes 64k;  # one count per lane, shared by nginx's worker processes
-        least_conn;
-$lanes    }
+    map \$pinned \$backend {
+        "" lrviz_workers;
+        default \$pinned;
+    }
+    # A new browser: the group deals them out in turn, so the tabs of a class split evenly.
+    # (Round robin rather than least_conn: the pinned browsers' websockets do not pass through
+    # the group, so it could count only new browsers' requests in flight, and a busy worker's
+    # slow answers would send the next ones elsewhere.)
+    upstream lrviz_workers {
+        zone lrviz_workers 64k;  # one turn, shared by nginx's worker processes
+$upstream_servers    }
+    # The worker that answered: the last address in \$upstream_addr, which lists every one tried
+    # (a request tried again on the next worker, or moved to @rebalance); always one of the
+    # workers, as nginx proxies to no other address.
+    map \$upstream_addr \$served_by {
+        "~(?<address>[^ ,]+)\$" \$address;
+        default "-";
+    }
     map \$http_upgrade \$connection_upgrade {
         default upgrade;
         "" close;
     }
     log_format lrviz '\$remote_addr [\$time_local] "\$request" \$status \$body_bytes_sent '
-                     'pinned=\$pinned worker=\$upstream_http_x_lrviz_worker time=\$request_time';
+                     'pinned=\$pinned worker=\$served_by time=\$request_time';
     access_log $run_dir/access.log lrviz;
 
     server {
         listen $listen;
 
         location / {
-            proxy_pass http://lrviz_lanes;
-            $front
-            proxy_set_header X-Lrviz-Pinned \$pinned;
-            proxy_next_upstream error timeout http_502 http_503 non_idempotent;
-            proxy_next_upstream_tries 0;
-            # the pinned worker has stopped (no lane took the request): pin the browser anew
-            proxy_intercept_errors on;
-            error_page 502 503 504 = @rebalance;
+            proxy_pass http://\$backend;
+            $proxied
+            # a pinned worker that has stopped: the browser goes to the group, and is pinned anew
+            error_page 502 504 = @rebalance;
         }
 
         location @rebalance {
-            proxy_pass http://lrviz_lanes;
-            $front
-            proxy_set_header X-Lrviz-Pinned "";
-            proxy_next_upstream error timeout http_502 http_503 non_idempotent;
-            proxy_next_upstream_tries 0;
+            proxy_pass http://lrviz_workers;
+            $proxied
         }
 
         # Streamlit's frontend: file names carry a hash of their content, so they never change.
@@ -351,7 +322,7 @@ $lanes    }
             expires 1d;
         }
     }
-$lane_servers}
+}
 EOF
 
 "${tied[@]}" "$nginx" -p "$run_dir" -c "$run_dir/nginx.conf" -e "$run_dir/error.log" &
