@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Serve lrviz to a class: several `streamlit run app.py` workers on loopback ports, and nginx
-# in front of them on one port. nginx sends each browser to one worker for good (a cookie it
-# sets itself, hashed consistently), proxies the websockets, and serves the static files
-# (Streamlit's frontend, plotly.js) from disk, compressed once at start.
+# in front of them on one port. nginx deals new browsers out to the workers in turn and pins
+# each one to its worker for good (a cookie naming it), proxies the websockets, and serves the
+# static files (Streamlit's frontend, plotly.js) from disk, compressed once at start.
 # Everything it writes (nginx's config, logs, temp files) lives in one temporary directory,
 # removed when it stops; no system configuration is read or changed except Debian's mime.types.
 # Ctrl-C or SIGTERM stops every process it started. Run `bash scripts/serve.sh --help`.
@@ -202,10 +202,22 @@ wait "$mirror_pid" || fail "could not prepare the static files in $run_dir"
 user_directive=""
 [ "$(id -u)" -eq 0 ] && user_directive="user root;"
 listen=${host:+$host:}$port
-upstream_servers=""
+# Per worker: its line in the upstream group, and in the map of the cookies that pin a browser.
+upstream_servers="" pins=""
 for p in "${worker_ports[@]}"; do
   upstream_servers+="        server 127.0.0.1:$p;"$'\n'
+  pins+="        \"127.0.0.1:$p\" 127.0.0.1:$p;"$'\n'
 done
+# What a proxied request takes along: the address the browser asked for (Streamlit compares it
+# with Origin), the upgrade of a websocket, and who asked; and what its answer sets: the cookie
+# that pins the browser to the worker that answered (nginx's variables, unexpanded).
+# shellcheck disable=SC2016
+proxied='proxy_set_header Host $http_host;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            add_header Set-Cookie "lrviz_worker=$served_by; Path=/; Max-Age=604800; SameSite=Lax; HttpOnly";'
 cat >"$run_dir/nginx.conf" <<EOF
 # nginx in front of lrviz's workers: written by scripts/serve.sh for one start.
 daemon off;
@@ -238,40 +250,57 @@ http {
     gzip_vary on;
     gzip_min_length 1024;
     gzip_types text/css application/javascript application/json image/svg+xml text/plain;
+    proxy_http_version 1.1;
+    proxy_read_timeout 1d;  # a websocket lives as long as its browser tab
+    proxy_send_timeout 1d;
 
-    # Affinity: a browser's route is its lrviz_route cookie, or a new random one (set below),
-    # and the same route always reaches the same worker: its websocket, its uploads (kept in
-    # that worker's memory) and its reloads (the runs a reload gives back are kept there too).
-    map \$cookie_lrviz_route \$route {
-        "~^[0-9a-f]{32}\$" \$cookie_lrviz_route;
-        default \$request_id;
+    # Affinity: a browser is pinned to one worker by its lrviz_worker cookie, set below, so that
+    # its websocket, its uploads (kept in that worker's memory) and its reloads (the runs a
+    # reload gives back are kept there too) all reach that worker. A cookie counts only when it
+    # names one of this start's workers exactly: any other value is ignored (never used as an
+    # address), and the browser goes to the group as a new one.
+    map \$cookie_lrviz_worker \$pinned {
+$pins        default "";
+    }
+    map \$pinned \$backend {
+        "" lrviz_workers;
+        default \$pinned;
+    }
+    # A new browser: the group deals them out in turn, so the tabs of a class split evenly.
+    # (Round robin rather than least_conn: the pinned browsers' websockets do not pass through
+    # the group, so it could count only new browsers' requests in flight, and a busy worker's
+    # slow answers would send the next ones elsewhere.)
+    upstream lrviz_workers {
+        zone lrviz_workers 64k;  # one turn, shared by nginx's worker processes
+$upstream_servers    }
+    # The worker that answered: the last address in \$upstream_addr, which lists every one tried
+    # (a request tried again on the next worker, or moved to @rebalance); always one of the
+    # workers, as nginx proxies to no other address.
+    map \$upstream_addr \$served_by {
+        "~(?<address>[^ ,]+)\$" \$address;
+        default "-";
     }
     map \$http_upgrade \$connection_upgrade {
         default upgrade;
         "" close;
     }
     log_format lrviz '\$remote_addr [\$time_local] "\$request" \$status \$body_bytes_sent '
-                     'route=\$route upstream=\$upstream_addr time=\$request_time';
+                     'pinned=\$pinned worker=\$served_by time=\$request_time';
     access_log $run_dir/access.log lrviz;
-
-    upstream lrviz_workers {
-        hash \$route consistent;
-$upstream_servers    }
 
     server {
         listen $listen;
 
         location / {
+            proxy_pass http://\$backend;
+            $proxied
+            # a pinned worker that has stopped: the browser goes to the group, and is pinned anew
+            error_page 502 504 = @rebalance;
+        }
+
+        location @rebalance {
             proxy_pass http://lrviz_workers;
-            proxy_http_version 1.1;
-            proxy_set_header Host \$http_host;
-            proxy_set_header Upgrade \$http_upgrade;
-            proxy_set_header Connection \$connection_upgrade;
-            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto \$scheme;
-            proxy_read_timeout 1d;  # a websocket lives as long as its browser tab
-            proxy_send_timeout 1d;
-            add_header Set-Cookie "lrviz_route=\$route; Path=/; Max-Age=604800; SameSite=Lax; HttpOnly";
+            $proxied
         }
 
         # Streamlit's frontend: file names carry a hash of their content, so they never change.

@@ -13,6 +13,35 @@ from pathlib import Path
 from browser import ARTIFACTS, ROOT, free_port
 
 SERVE = ROOT / "scripts" / "serve.sh"
+#: The cookie nginx pins a browser with: the address of its worker.
+WORKER_COOKIE = re.compile(r"lrviz_worker=([^;]*);")
+#: A line of nginx's access log (serve.sh's log_format `lrviz`).
+LOG_LINE = re.compile(r'"(?P<request>[^"]*)" (?P<status>\d{3}) \d+ pinned=(?P<pinned>\S*) worker=(?P<worker>\S+) ')
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One request in nginx's access log: the worker the browser's cookie pinned it to (None: no
+    valid cookie) and the worker that answered (None: nginx itself, or none could)."""
+
+    request: str
+    status: int
+    pinned: str | None
+    worker: str | None
+
+    @classmethod
+    def parse(cls, line: str) -> Entry:
+        found = LOG_LINE.search(line)
+        if found is None:
+            raise AssertionError(f"not a line of serve.sh's access log: {line!r}")
+        worker = found["worker"] if found["worker"] != "-" else None
+        return cls(found["request"], int(found["status"]), found["pinned"] or None, worker)
+
+
+def pinned_by(headers) -> str | None:
+    """The worker a response's Set-Cookie pins the browser to (None: it sets no such cookie)."""
+    found = WORKER_COOKIE.search(";".join(headers.get_all("Set-Cookie") or []))
+    return found.group(1) if found else None
 
 
 @dataclass
@@ -31,6 +60,30 @@ class Served:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def workers(self) -> list[str]:
+        """The workers' addresses, worker 1's first (as nginx names them in cookies and its log)."""
+        return [f"127.0.0.1:{port}" for port in self.worker_ports]
+
+    def log(self, since: int = 0) -> list[Entry]:
+        """nginx's access log from byte `since` on (see `log_size`)."""
+        with open(self.access_log, "rb") as log:
+            log.seek(since)
+            return [Entry.parse(line) for line in log.read().decode().splitlines()]
+
+    def log_size(self) -> int:
+        return self.access_log.stat().st_size
+
+    def entries(self, marker: str, count: int = 1, timeout: float = 10) -> list[Entry]:
+        """The access log's entries whose request line contains `marker`, once there are `count`
+        (nginx writes an entry when the request ends: a websocket's when it closes)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [entry for entry in self.log() if marker in entry.request]
+            if len(found) >= count or time.monotonic() > deadline:
+                return found
+            time.sleep(0.05)
 
     def output(self) -> str:
         return self.output_path.read_text()

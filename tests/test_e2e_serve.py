@@ -1,5 +1,5 @@
 """A browser through `scripts/serve.sh --workers 2`: it trains, reloads, and gets its run back,
-because nginx sends all its requests and its websocket to one worker."""
+because nginx pins all its requests and its websocket to one worker."""
 
 import re
 
@@ -14,6 +14,7 @@ TRAINED = re.compile(r"This session's model: .+, \d+ iterations")
 
 def test_a_reload_through_the_proxy_gives_back_the_run(browser, class_server):
     context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    since = class_server.log_size()  # from here on, only this browser talks to the server
     try:
         page = context.new_page()
         page.set_default_timeout(60_000)
@@ -30,13 +31,15 @@ def test_a_reload_through_the_proxy_gives_back_the_run(browser, class_server):
         assert exceptions(page) == []
         screenshot(page, "serve-after-reload")
 
-        (route,) = [c["value"] for c in context.cookies() if c["name"] == "lrviz_route"]
-        entries = [line for line in class_server.access_log.read_text().splitlines() if f"route={route} " in line]
-        upstreams = {re.search(r"upstream=(\S+)", line).group(1) for line in entries}
-        served_by_workers = upstreams - {"-"}  # "-": a static file nginx sent itself
-        assert len(served_by_workers) == 1, f"this browser reached {served_by_workers}"
+        (worker,) = [c["value"] for c in context.cookies() if c["name"] == "lrviz_worker"]
+        assert worker in class_server.workers
+        entries = class_server.log(since)
+        first, *later = [e for e in entries if e.worker is not None]  # None: a static file nginx sent itself
+        assert first.request.startswith("GET / ") and first.pinned is None  # the first page load pins it
+        assert {e.worker for e in entries if e.worker} == {worker}, f"this browser reached {entries}"
+        assert {e.pinned for e in later} == {worker}
         # each page load had a websocket (logged when it closes: the last one is still open)
-        assert sum('"GET /_stcore/stream ' in line and '" 101 ' in line for line in entries) == 2
-        assert any("upstream=- " in line and "/static/js/" in line for line in entries)
+        assert sum(e.request.startswith("GET /_stcore/stream ") and e.status == 101 for e in later) == 2
+        assert any(e.worker is None and "/static/js/" in e.request for e in entries)
     finally:
         context.close()

@@ -1,21 +1,22 @@
-"""scripts/serve.sh: app workers behind nginx, with affinity, websockets, static files from disk,
+"""scripts/serve.sh: app workers behind nginx, balanced and sticky, with websockets, static files from disk,
 and every process stopped on the way out. Plain HTTP on loopback, no browser."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import http.client
 import importlib.util
 import os
 import re
-import secrets
 import shutil
 import signal
 import socket
 import stat
 import subprocess
 import sys
-import time
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,6 @@ STREAMLIT_STATIC = Path(importlib.util.find_spec("streamlit").origin).parent / "
 PLOTLY_JS = Path(importlib.util.find_spec("plotly").origin).parent / "package_data" / "plotly.min.js"
 #: For a fake `python3 -m streamlit ...`: a worker that starts at once (tests/stand_in_worker.py).
 STAND_IN = f'shift 2; exec {REAL_PYTHON} {ROOT}/tests/stand_in_worker.py "$@"'
-ROUTE = re.compile(r"lrviz_route=([0-9a-f]{32});")
 
 
 def request(served, path: str, method: str = "GET", headers: dict | None = None, body: bytes | None = None):
@@ -42,25 +42,29 @@ def request(served, path: str, method: str = "GET", headers: dict | None = None,
         connection.close()
 
 
-def log_lines(served, marker: str, count: int = 1) -> list[dict]:
-    """The access log's entries whose request line contains `marker`, as {status, route, upstream},
-    once there are `count` (nginx writes an entry just after the response)."""
-    deadline = time.monotonic() + 10
-    while True:
-        entries = []
-        for line in served.access_log.read_text().splitlines():
-            if marker in line:
-                status = re.search(r'" (\d{3}) ', line).group(1)
-                route = re.search(r"route=(\S+)", line).group(1)
-                upstream = re.search(r"upstream=(.+) time=", line).group(1)
-                entries.append({"status": status, "route": route, "upstream": upstream})
-        if len(entries) >= count or time.monotonic() > deadline:
-            return entries
-        time.sleep(0.05)
+def cookie(worker: str) -> dict:
+    """The header of a browser that nginx pinned to `worker`."""
+    return {"Cookie": f"lrviz_worker={worker}"}
 
 
-def workers(served) -> set[str]:
-    return {f"127.0.0.1:{port}" for port in served.worker_ports}
+@contextlib.contextmanager
+def websocket(served, marker: str, headers: dict | None = None) -> Iterator[str]:
+    """A browser tab's websocket (`/_stcore/stream?<marker>`) through nginx, held open inside the
+    `with`; yields the head of the answer to the upgrade."""
+    host = f"127.0.0.1:{served.port}"
+    lines = [f"GET /_stcore/stream?{marker} HTTP/1.1", f"Host: {host}", f"Origin: http://{host}",
+             "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 13",
+             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Protocol: streamlit"]
+    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+    with socket.create_connection(("127.0.0.1", served.port), timeout=30) as s:
+        s.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            data = s.recv(4096)
+            if not data:
+                break
+            answer += data
+        yield answer.decode("latin-1")
 
 
 # ---- arguments ----
@@ -109,56 +113,94 @@ def test_health_answers_through_the_proxy(class_server):
     status, headers, body = request(class_server, "/_stcore/health")
     assert (status, body) == (200, b"ok")
     assert headers["Server"] == "nginx"
-    assert ROUTE.search(";".join(headers.get_all("Set-Cookie")))  # nginx's affinity cookie
+    assert serving.pinned_by(headers) in class_server.workers  # nginx's affinity cookie
 
 
-def test_browsers_spread_over_the_workers_and_each_keeps_its_own(class_server):
-    routes = [secrets.token_hex(16) for _ in range(40)]
-    for i, route in enumerate(routes):
-        status, _, _ = request(class_server, f"/_stcore/health?spread={i}", headers={"Cookie": f"lrviz_route={route}"})
-        assert status == 200
-    first = {}
-    for i, route in enumerate(routes):
-        (entry,) = log_lines(class_server, f"?spread={i} ")
-        assert entry["route"] == route
-        first[route] = entry["upstream"]
-    assert set(first.values()) == workers(class_server)  # both workers get browsers
-    for route in routes[:8]:  # and a browser always reaches the same one
-        for _ in range(4):
-            request(class_server, f"/_stcore/health?again={route}", headers={"Cookie": f"lrviz_route={route}"})
-        assert {entry["upstream"] for entry in log_lines(class_server, f"?again={route} ", 4)} == {first[route]}
-
-
-def test_a_new_browser_gets_a_route_cookie_that_keeps_it_on_its_worker(class_server):
+def test_a_new_browser_is_pinned_to_the_worker_that_served_it(class_server):
     status, headers, page = request(class_server, "/?fresh=1")
     assert status == 200 and b"<html" in page
+    worker = serving.pinned_by(headers)
     cookies = ";".join(headers.get_all("Set-Cookie"))
-    route = ROUTE.search(cookies).group(1)
-    assert "Path=/" in cookies and "SameSite=Lax" in cookies and "Max-Age=604800" in cookies
-    (entry,) = log_lines(class_server, "?fresh=1 ")
-    assert entry["route"] == route and entry["upstream"] in workers(class_server)
+    assert f"lrviz_worker={worker}; Path=/; Max-Age=604800; SameSite=Lax; HttpOnly" in cookies
+    (entry,) = class_server.entries("?fresh=1 ")
+    assert entry.pinned is None and entry.worker == worker
     for _ in range(4):
-        request(class_server, "/_stcore/health?fresh=again", headers={"Cookie": f"lrviz_route={route}"})
-    assert {e["upstream"] for e in log_lines(class_server, "?fresh=again ", 4)} == {entry["upstream"]}
+        _, again, _ = request(class_server, "/_stcore/health?fresh=again", headers=cookie(worker))
+        assert serving.pinned_by(again) == worker  # the cookie is renewed for another week
+    assert {e.worker for e in class_server.entries("?fresh=again ", 4)} == {worker}
+    assert {e.pinned for e in class_server.entries("?fresh=again ", 4)} == {worker}
 
 
-def test_a_malformed_route_cookie_is_replaced(class_server):
-    _, headers, _ = request(class_server, "/_stcore/health?odd=1", headers={"Cookie": "lrviz_route=../../etc"})
-    (entry,) = log_lines(class_server, "?odd=1 ")
-    assert re.fullmatch(r"[0-9a-f]{32}", entry["route"])
-    assert f"lrviz_route={entry['route']};" in ";".join(headers.get_all("Set-Cookie"))
+def test_new_browsers_are_dealt_out_in_turn_and_keep_their_tabs_on_their_worker(class_server):
+    """Each new browser gets its cookie from its first request, then holds its websocket open
+    with it: 40 of them, one after another, while 4 other tabs are held on one worker. The new
+    browsers go to the workers in turn (so a class splits evenly however its tabs come and go),
+    and each websocket reaches the worker its page's cookie names."""
+    first, second = class_server.workers
+    dealt = []
+    with contextlib.ExitStack() as tabs:
+        for i in range(4):
+            answer = tabs.enter_context(websocket(class_server, f"held={i}", cookie(first)))
+            assert answer.startswith("HTTP/1.1 101"), answer
+        for i in range(40):
+            _, headers, _ = request(class_server, f"/_stcore/health?new_browser={i}")
+            dealt.append(serving.pinned_by(headers))
+            answer = tabs.enter_context(websocket(class_server, f"tab={i}", cookie(dealt[-1])))
+            assert answer.startswith("HTTP/1.1 101"), answer
+    assert all(a != b for a, b in zip(dealt, dealt[1:], strict=False)), dealt
+    assert Counter(dealt) == {first: 20, second: 20}
+    for i, worker in enumerate(dealt):  # logged once closed
+        (entry,) = class_server.entries(f"?tab={i} ")
+        assert (entry.status, entry.pinned, entry.worker) == (101, worker, worker)
+    assert [e.worker for e in class_server.entries("?held=0 ")] == [first]
+
+
+def test_a_browser_with_its_cookie_always_reaches_its_worker(class_server):
+    for worker in class_server.workers:
+        for _ in range(6):
+            status, headers, body = request(class_server, f"/_stcore/health?own={worker}", headers=cookie(worker))
+            assert (status, body, serving.pinned_by(headers)) == (200, b"ok", worker)
+        upload = f"/_stcore/upload_file/x/y?own_upload={worker}"
+        assert request(class_server, upload, "PUT", cookie(worker), b"0" * 300_000)[0] != 502
+        with websocket(class_server, f"own_tab={worker}", cookie(worker)) as answer:
+            assert answer.startswith("HTTP/1.1 101"), answer
+        assert {(e.pinned, e.worker) for e in class_server.entries(f"?own={worker} ", 6)} == {(worker, worker)}
+        for marker in (f"?own_upload={worker} ", f"?own_tab={worker} "):
+            assert [e.worker for e in class_server.entries(marker)] == [worker], marker
+
+
+def test_a_forged_cookie_is_never_proxied_to_and_gets_a_worker_in_turn(class_server):
+    with socket.socket() as trap:  # an address a forged cookie might name: nothing may connect
+        trap.bind(("127.0.0.1", 0))
+        trap.listen()
+        trap.setblocking(False)
+        first, second = class_server.workers
+        forged = [f"127.0.0.1:{trap.getsockname()[1]}", "127.0.0.1:22", "10.0.0.1:80", "lrviz_workers",
+                  f"unix:{class_server.run_dir}/nginx.pid", f"{first}0", f"{first}/x", f'"{first}"',
+                  f"localhost:{first.rsplit(':')[1]}", "", "%00"]
+        dealt = []
+        for i, value in enumerate(forged):
+            status, headers, body = request(class_server, f"/_stcore/health?forged={i}", headers=cookie(value))
+            assert (status, body) == (200, b"ok"), value
+            dealt.append(serving.pinned_by(headers))
+            (entry,) = class_server.entries(f"?forged={i} ")
+            assert (entry.pinned, entry.worker) == (None, dealt[-1]), value
+        assert all(a != b for a, b in zip(dealt, dealt[1:], strict=False)), dealt  # in turn, as new browsers
+        assert set(dealt) == {first, second}
+        with websocket(class_server, "forged_tab", cookie(forged[0])) as answer:
+            assert answer.startswith("HTTP/1.1 101"), answer
+        with pytest.raises(BlockingIOError):
+            trap.accept()
+    assert [e.worker for e in class_server.entries("?forged_tab ")] in ([first], [second])
+    assert "10.0.0.1" not in (class_server.run_dir / "error.log").read_text()
 
 
 def test_the_websocket_is_proxied(class_server):
-    with socket.create_connection(("127.0.0.1", class_server.port), timeout=30) as s:
-        host = f"127.0.0.1:{class_server.port}"
-        s.sendall((f"GET /_stcore/stream?ws=1 HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\n"
-                   "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: streamlit\r\n"
-                   "Cookie: lrviz_route=0123456789abcdef0123456789abcdef\r\n\r\n").encode())
-        answer = s.recv(4096).decode("latin-1")
-    assert answer.startswith("HTTP/1.1 101"), answer
-    assert "upgrade: websocket" in answer.lower()
+    with websocket(class_server, "ws=1") as answer:  # a websocket without a cookie is balanced
+        assert answer.startswith("HTTP/1.1 101"), answer
+        assert "upgrade: websocket" in answer.lower()
+    (entry,) = class_server.entries("?ws=1 ")
+    assert entry.status == 101 and entry.worker in class_server.workers
 
 
 def test_streamlit_frontend_comes_from_nginx_compressed_and_cached_for_good(class_server):
@@ -169,8 +211,8 @@ def test_streamlit_frontend_comes_from_nginx_compressed_and_cached_for_good(clas
     assert headers["Content-Encoding"] == "gzip"
     assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert gzip.decompress(body) == (STREAMLIT_STATIC / bundle).read_bytes()
-    (entry,) = log_lines(class_server, "?frontend=1 ")
-    assert entry["upstream"] == "-"  # nginx answered, no worker
+    (entry,) = class_server.entries("?frontend=1 ")
+    assert entry.worker is None  # nginx answered, no worker
     status, headers, body = request(class_server, f"/{bundle}?plain=1")  # a client without gzip
     assert status == 200 and "Content-Encoding" not in headers
     assert body == (STREAMLIT_STATIC / bundle).read_bytes()
@@ -184,21 +226,21 @@ def test_plotly_js_comes_from_the_plotly_package_for_any_component(class_server)
     assert headers["Cache-Control"] == "max-age=86400"
     assert headers["ETag"] and headers["Last-Modified"]
     assert gzip.decompress(body) == PLOTLY_JS.read_bytes()
-    assert log_lines(class_server, "?plotly=1 ")[0]["upstream"] == "-"
+    assert class_server.entries("?plotly=1 ")[0].worker is None
     status, _, body = request(class_server, path, headers={"Accept-Encoding": "gzip", "If-None-Match": headers["ETag"]})
     assert (status, body) == (304, b"")
     # anything else under /component/ is the worker's (a component's own files)
-    assert log_lines(class_server, "?plotly=1 ")[0]["upstream"] == "-"
     request(class_server, "/component/x/y/plotly.min.js?nested=1")
-    assert log_lines(class_server, "?nested=1 ")[0]["upstream"] in workers(class_server)
+    assert class_server.entries("?nested=1 ")[0].worker in class_server.workers
 
 
 def test_uploads_of_a_class_pass_and_huge_ones_are_refused(class_server):
-    cookie = {"Cookie": "lrviz_route=0123456789abcdef0123456789abcdef"}
-    status, _, _ = request(class_server, "/_stcore/upload_file/x/y?upload=small", "PUT", cookie, b"0" * 1_500_000)
-    assert status != 413  # a worker's answer (no XSRF token here), not nginx's refusal
-    assert log_lines(class_server, "?upload=small ")[0]["upstream"].split(",")[0] in workers(class_server)
-    status, _, _ = request(class_server, "/_stcore/upload_file/x/y?upload=huge", "PUT", cookie, b"0" * 6_000_000)
+    worker = class_server.workers[1]
+    upload = "/_stcore/upload_file/x/y?upload="
+    status, _, _ = request(class_server, upload + "small", "PUT", cookie(worker), b"0" * 1_500_000)
+    assert status not in (413, 502)  # a worker's answer (no XSRF token here), not nginx's refusal
+    assert class_server.entries("?upload=small ")[0].worker == worker
+    status, _, _ = request(class_server, upload + "huge", "PUT", cookie(worker), b"0" * 6_000_000)
     assert status == 413
 
 
@@ -273,13 +315,18 @@ def test_when_nginx_fails_the_workers_are_stopped(tmp_path):
 def test_a_worker_that_stops_later_leaves_the_others_serving(tmp_path):
     served = serving.start("--workers", "2", env=_python_with_workers(tmp_path, STAND_IN))
     try:
+        gone, alive = served.workers
         nginx = [process for process in served.started() if process.pid not in served.worker_pids]
         os.kill(served.worker_pids[0], signal.SIGTERM)
-        for _ in range(4):  # every browser, whichever worker it had, now reaches the other one
-            cookie = {"Cookie": f"lrviz_route={secrets.token_hex(16)}"}
-            assert request(served, "/_stcore/health", headers=cookie)[:3:2] == (200, b"ok")
         output = serving.wait_output(served, "nginx sends its students to the others")
         assert f"worker 1 (pid {served.worker_pids[0]}) stopped" in output
+        for i in range(4):  # its browsers are pinned anew, to the one left, not left with errors
+            status, headers, body = request(served, f"/_stcore/health?orphan={i}", headers=cookie(gone))
+            assert (status, body, serving.pinned_by(headers)) == (200, b"ok", alive)
+            assert [(e.pinned, e.worker) for e in served.entries(f"?orphan={i} ")] == [(gone, alive)]
+        for headers in (cookie(alive), {}):  # the others' browsers, and new ones, go there too
+            status, answer, _ = request(served, "/_stcore/health?others=1", headers=headers)
+            assert (status, serving.pinned_by(answer)) == (200, alive)
         assert served.process.poll() is None
         os.kill(served.worker_pids[1], signal.SIGTERM)
         assert served.process.wait(timeout=30) == 1
