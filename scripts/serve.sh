@@ -196,6 +196,10 @@ if ! run_helper wait-healthy 120 "${checks[@]}"; then
   fail "a worker did not start; stopping everything"
 fi
 wait "$mirror_pid" || fail "could not prepare the static files in $run_dir"
+# Each worker's first visitor pays for importing the app and preparing its data: pay it now.
+urls=()
+for i in $(seq 1 "$workers"); do urls+=("http://127.0.0.1:${worker_ports[i - 1]}"); done
+run_helper warm-up "${urls[@]}" || echo "serve.sh: warning: could not open every worker's pages once; the first students wait a little longer" >&2
 
 # nginx's configuration (its workers run as the user who started serve.sh: a root install of
 # Python keeps the static files where nginx's default user could not read them).

@@ -4,7 +4,8 @@ process that stops when serve.sh dies.
 
 Usage: python3 scripts/serve_helpers.py COMMAND [ARGS]  (each command is one function below).
 Standard library only, and no import of streamlit or plotly (they take a second to import):
-the files are found by their package locations.
+the files are found by their package locations; `warm_up` alone, run once the workers answer,
+speaks Streamlit's protocol with the `websockets` package Streamlit's server brings along.
 """
 
 from __future__ import annotations
@@ -153,8 +154,35 @@ def tied(parent: str, *command: str) -> None:
     os.execvp(command[0], command)
 
 
+def warm_up(*urls: str) -> None:
+    """Open each worker's Train and Draw pages once, as a browser would, and wait until they are
+    there: a worker's first visitor pays for importing the app's code and preparing its data
+    (a second or two of CPU), and this way the lecturer's server pays before the class arrives."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from websockets.sync.client import connect  # only here: the other commands need no packages
+
+    for url in urls:
+        for page in ("", "draw"):
+            host = url.split("://", 1)[1]
+            with connect(f"ws://{host}/_stcore/stream", subprotocols=["streamlit", "PLACEHOLDER_AUTH_TOKEN"],
+                         origin=f"http://{host}", open_timeout=30, max_size=None) as socket_:
+                message = BackMsg()
+                message.rerun_script.page_name = page
+                socket_.send(message.SerializeToString())
+                deadline = time.monotonic() + 60
+                while time.monotonic() < deadline:
+                    forward = ForwardMsg()
+                    forward.ParseFromString(socket_.recv(timeout=deadline - time.monotonic()))
+                    if (forward.WhichOneof("type") == "script_finished"
+                            and forward.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN):
+                        break
+                else:
+                    raise Failure(f"the worker at {url} did not show its {page or 'Train'} page within a minute")
+
+
 COMMANDS = {"paths": paths, "free-ports": free_ports, "check-port": check_port, "mirror": mirror,
-            "wait-healthy": wait_healthy, "tied": tied}
+            "wait-healthy": wait_healthy, "tied": tied, "warm-up": warm_up}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

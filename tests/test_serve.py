@@ -334,3 +334,16 @@ def test_a_worker_that_stops_later_leaves_the_others_serving(tmp_path):
         assert serving.wait_gone(nginx) == []
     finally:
         served.stop(signal.SIGKILL)
+
+
+def test_warm_up_opens_a_workers_pages_and_says_when_it_cannot(server):
+    """serve.sh opens each worker's Train and Draw pages once before the class arrives."""
+    spec = importlib.util.spec_from_file_location("serve_helpers", ROOT / "scripts" / "serve_helpers.py")
+    helpers = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(helpers)
+    helpers.warm_up(server)  # returns once both pages have finished their first run
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    with pytest.raises(OSError):
+        helpers.warm_up(f"http://127.0.0.1:{port}")  # nothing listens there
