@@ -194,8 +194,11 @@ class Run:
 
     @property
     def label(self) -> str:
-        """The run's settings, and where its weights came from if not from them."""
-        return self.settings.label + (f" · {self.origin}" if self.origin else "")
+        """The run's settings, how many of the user's drawings it trains on, and where its weights
+        came from if not from them."""
+        drawings = self.data.extras_used.size
+        return (self.settings.label + (f" · +{drawings} drawing{'s' * (drawings != 1)}" if drawings else "")
+                + (f" · {self.origin}" if self.origin else ""))
 
     def summary(self) -> dict:
         """The run's outcome as one row of a comparison table."""

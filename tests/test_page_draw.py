@@ -27,7 +27,9 @@ def test_the_session_model_decides_and_can_be_swapped_for_the_ready_one(app):
     app.session_state["run"] = run
     at = _draw_page(app)
     assert "this session's model" in texts(at) and "**2 vs rest**" in texts(at)
-    at.toggle(key="draw_use_ready").set_value(True).run()
+    picker = at.segmented_control(key="draw_model")
+    assert picker.value == "session" and picker.options == ["Ready model", "This session's model (2 vs rest)"]
+    picker.set_value("ready").run()
     assert "the **ready model**" in texts(at)
 
 
