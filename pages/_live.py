@@ -55,7 +55,7 @@ class View:
     def show(self, run: Run, *, base: str = "", final: bool = True) -> None:
         """The run whole. Drawn again in a later run of the page, the charts stay mounted and are
         updated in place; `base` names this drawing for the frames that follow it."""
-        self._progress(run)
+        self._progress(run, training=not final)
         with self.curve:
             _shared.show(curve_figure(run, self.log_y, final), CURVE, base=base, description=curve_text(run))
         with self.weights:
@@ -97,15 +97,15 @@ class View:
                         CURVE: {"base": base, "extend": {"start": frame.curve_start, **frame.curve_points}},
                         WEIGHTS: {"base": base, "restyle": frame.weights},
                     }, feed_slot)
-                    self._progress(run)
+                    self._progress(run, training=True)
                     pacer.drew(time.perf_counter() - began)
 
-    def _progress(self, run: Run) -> None:
-        if run.status == "loaded":
+    def _progress(self, run: Run, training: bool = False) -> None:
+        if run.status == "loaded" and not training:
             self.progress.progress(0.0, text=f"A model loaded from a file, trained {run.prior_iterations} "
                                              "iterations: **Continue** trains it further, **Train** starts anew.")
             return
-        before = f" (after {run.prior_iterations} in its file)" if run.prior_iterations else ""
+        before = f" (after {run.prior_iterations} earlier ones)" if run.prior_iterations else ""
         self.progress.progress(min(1.0, run.iteration / max(run.target, 1)),
                                text=f"Iteration {run.iteration} of {run.target}{before}")
 

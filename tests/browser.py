@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -221,3 +222,35 @@ def wait_text(page, text: str, selector: str = "body", timeout: float = 30.0) ->
         if time.monotonic() > deadline:
             raise AssertionError(f"{text!r} did not appear in {selector}: {current[-600:]!r}")
         time.sleep(0.1)
+
+
+#: The Draw page's answer, and everything shown with it.
+PREDICTION = ".st-key-prediction"
+
+
+def open_draw(page, server):
+    """Open the Draw page and wait for its pad."""
+    page.goto(f"{server}/draw")
+    wait_idle(page)
+    page.locator(".st-key-canvas canvas").last.wait_for()
+
+
+def prediction(page, timeout: float = 20.0) -> str:
+    """The prediction container's text once an answer is there and has stopped changing (each
+    stroke of a digit drawn in several gets its own answer on the way)."""
+    deadline = time.monotonic() + timeout
+    text, since = None, time.monotonic()
+    while time.monotonic() < deadline:
+        wait_idle(page)
+        now = page.locator(PREDICTION).inner_text()
+        if now != text:
+            text, since = now, time.monotonic()
+        elif time.monotonic() - since > 0.4 and re.search(r"\d", text) and "probability" in text:
+            return text
+        time.sleep(0.1)
+    raise AssertionError(f"no settled prediction; container says: {page.locator(PREDICTION).inner_text()!r}")
+
+
+def first_number(text: str) -> int:
+    """The first number in a text: the Draw page's answer in its prediction's text."""
+    return int(re.search(r"\d+", text).group())

@@ -118,3 +118,15 @@ def test_bad_calls_say_what_is_wrong(ready, odd_hand):
     run = _trained(learn.retrain_run(ready, odd_hand))
     with pytest.raises(ValueError, match="one digit per drawing"):
         learn.report(ready, run, odd_hand, np.zeros(3))
+
+
+def test_a_few_corrections_teach_a_backwards_three(ready):
+    """What the browser test (test_e2e_handwriting) shows on the page: the ready model misreads a 3
+    drawn backwards however it is redrawn; four of them learnt, a fifth is read right."""
+    from drawn_digits import BACKWARDS_THREE, REDRAWN, moved
+
+    drawn = np.stack([canvas_to_digit(to_canvas(render(moved(BACKWARDS_THREE, *how), 22), "dark_on_light"))
+                      for how in REDRAWN])
+    assert not (ready.model.predict(drawn / 16) == 3).any()
+    run = _trained(learn.retrain_run(ready, (drawn[:4], np.full(4, 3))))
+    assert run.model.predict(drawn[4:] / 16).tolist() == [3]

@@ -70,15 +70,16 @@ def test_right_and_no_keep_the_drawing_with_its_digit_and_wipe_the_pad(app, pad)
     kept = _kept(at)
     assert kept.digits.tolist() == [7]
     np.testing.assert_allclose(kept.X[0], _features(ONE), atol=0.0005)  # the 64 features the model saw
-    assert "Kept your **7** (the model read **1**). You have 1 drawing, 1 of 7" in texts(at)
+    assert "Kept your **7** (the model read **1**): your first drawing." in texts(at)
     assert any("Draw a digit on the canvas" in i.value for i in at.info)  # the pad is wiped: draw the next one
     at = pad.draw(at, ONE)
     assert "Kept your" not in texts(at)  # a new drawing: the message has gone
     at.button(key="correct_right").click().run()
-    assert _kept(at).digits.tolist() == [7, 1] and "Kept your **1** (read right). You have 2 drawings" in texts(at)
+    assert _kept(at).digits.tolist() == [7, 1]
+    assert "Kept your **1** (read right): 2 drawings now, one of them a 1." in texts(at)
     gallery = chart(at, "drawings_gallery")
     assert [a["text"] for a in gallery["layout"]["annotations"]] == ["#1: 7", "#2: 1"]
-    assert "| drawings | 0 | 1 | 0 | 0 | 0 | 0 | 0 | 1 | 0 | 0 |" in texts(at)
+    assert "0: **0** · 1: **1** · 2: **0** · 3: **0** · 4: **0** · 5: **0** · 6: **0** · 7: **1**" in texts(at)
 
 
 def _session_model(code: str, iterations: int = 100) -> Run:
@@ -103,7 +104,7 @@ def test_a_two_class_model_asks_for_the_digit_as_drawings_are_kept_by_digit(app,
 def test_the_gallery_counts_per_digit_and_deletes_any_drawing(app):
     app.session_state["drawings"] = _drawings([DRAWN_DIGITS[i] for i in (0, 2, 5, 7, 8)])  # 0, 1, 2, 3, 3
     at = _draw_page(app)
-    assert "**5 drawings**" in texts(at) and "| drawings | 1 | 1 | 1 | 2 | 0 | 0 | 0 | 0 | 0 | 0 |" in texts(at)
+    assert "**5 drawings**" in texts(at) and "0: **1** · 1: **1** · 2: **1** · 3: **2** · 4: **0**" in texts(at)
     titles = [a["text"] for a in chart(at, "drawings_gallery")["layout"]["annotations"]]
     assert titles == ["#1: 0", "#2: 1", "#3: 2", "#4: 3", "#5: 3"]
     picker = at.selectbox(key="drawing_to_delete")
@@ -119,10 +120,12 @@ def test_the_gallery_shows_the_latest_drawings_of_many(app):
     from pages.layout.drawings import GALLERY_SIZE
 
     rng = np.random.default_rng(0)
-    app.session_state["drawings"] = Drawings(rng.uniform(0, 16, (GALLERY_SIZE + 5, 64)), rng.integers(0, 10, 65))
+    n = GALLERY_SIZE + 5
+    app.session_state["drawings"] = Drawings(rng.uniform(0, 16, (n, 64)), rng.integers(0, 10, n))
     at = _draw_page(app)
     titles = [a["text"] for a in chart(at, "drawings_gallery")["layout"]["annotations"]]
-    assert len(titles) == GALLERY_SIZE and titles[0].startswith("#6: ") and "the latest 60 of 65" in texts(at)
+    assert len(titles) == GALLERY_SIZE and titles[0].startswith("#6: ")
+    assert f"the latest {GALLERY_SIZE} of {n}" in texts(at)
 
 
 def test_retrain_learns_the_drawings_says_what_changed_and_then_decides(app, pad):
@@ -249,3 +252,17 @@ def test_my_drawings_are_offered_only_for_tasks_that_use_their_digits(app):
     assert not [t for t in at.toggle if t.key == "with_drawings"]  # 0 vs 1
     at.segmented_control(key="task_preset").set_value("2 vs rest").run()
     assert at.toggle(key="with_drawings").label == "Add my drawings (1 of these digits)"
+
+
+def test_a_retrain_given_back_by_a_reload_without_its_fair_count_counts_it(app):
+    from lrviz import learn
+    from pages import _shared
+
+    drawings = _drawings(DRAWN_DIGITS[:6])
+    run = learn.retrain_run(_shared.ready_run(), drawings.extra())
+    list(run.advance())
+    app.session_state["drawings"], app.session_state["handwriting_run"] = drawings, run  # as a reload restores them
+    at = _draw_page(app)
+    assert not at.exception and at.session_state["handwriting_fair"].shape == (6,)
+    assert {m.label: m.value for m in at.metric}["Counted fairly"].endswith(" of 6")
+    assert at.segmented_control(key="draw_model").value == "drawings"

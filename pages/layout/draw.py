@@ -13,6 +13,7 @@ from lrviz.runs import Run
 from pages import _shared
 from pages._drawing_pad import drawing_pad
 from pages.layout import drawings as my_drawings
+from pages.layout.drawings import article
 
 CANVAS_SIZE = 280
 CLEARS = "draw_clears"  # session key: how often the pad was wiped (Clear, or a drawing kept)
@@ -87,7 +88,8 @@ def answer(decision: Decision, run: Run) -> None:
         verdict = ("**Yes**" if is_yes else "**No**") if task.right is None else f"A **{decision.name}**"
         st.markdown(f"{question} {verdict}, with probability {decision.confidence:.0%}.")
     else:
-        st.markdown(f"The model reads a **{decision.name}**, with probability {decision.confidence:.0%}.")
+        st.markdown(f"The model reads {article(decision.name)} **{decision.name}**, with probability "
+                    f"{decision.confidence:.0%}.")
 
 
 def named_digit(task: Task, predicted: int) -> int | None:
@@ -112,10 +114,11 @@ def keep(features: np.ndarray, digit: int, task: Task, predicted: int) -> None:
         verdict = "read right"
     else:
         verdict = f"the model read **{task.class_names[predicted]}**"
-    count = int(drawings.counts()[digit])
-    st.session_state[KEPT] = ("success", f"Kept your **{digit}** ({verdict}). You have {len(drawings)} "
-                                         f"drawing{'s' * (len(drawings) != 1)}, {count} of {digit}: see **Your "
-                                         "drawings** below. Draw the next one.")
+    count, n = int(drawings.counts()[digit]), len(drawings)
+    of_digit = f"{count} of them {digit}s" if count > 1 else f"one of them {article(digit)} {digit}"
+    kept = "your first drawing" if n == 1 else f"{n} drawings now, {of_digit}"
+    st.session_state[KEPT] = ("success", f"Kept your **{digit}** ({verdict}): {kept}. See **Your drawings** below; "
+                                         "draw the next one.")
     clear()
     st.rerun([PANEL, my_drawings.FRAGMENT])
 
@@ -129,20 +132,20 @@ def correction(features: np.ndarray, decision: Decision, run: Run) -> None:
         if said is not None:
             row = st.container(horizontal=True, vertical_alignment="center", gap="small")
             row.markdown("**Is that right?**", width="content")
-            row.button(f"Right, it is a {said}", key="correct_right", type="primary", icon=":material/check:",
-                       on_click=keep, args=(features, said, task, decision.predicted),
+            row.button(f"Right, it is {article(said)} {said}", key="correct_right", type="primary",
+                       icon=":material/check:", on_click=keep, args=(features, said, task, decision.predicted),
                        help="Keep this drawing as an example of your handwriting, and draw the next one.")
             prompt = "No, it is a …"
         else:
-            prompt = "Which digit is it?"
-        digits = st.container(horizontal=True, vertical_alignment="center", gap="xsmall", key="correct_digits")
-        digits.markdown(f"**{prompt}**", width="content")
+            prompt = "Which digit is it? Keep the drawing with its digit:"
+        st.markdown(f"**{prompt}**")
+        digits = st.container(horizontal=True, gap="xxsmall", key="correct_digits")  # made compact by the style sheet
         for digit in range(10):
             digits.button(str(digit), key=f"correct_{digit}", on_click=keep,
                           args=(features, digit, task, decision.predicted), disabled=digit == said,
-                          help=f"It is a {digit}: keep this drawing as a {digit}.")
-        st.caption("Each drawing you keep becomes an example of your handwriting, kept by its digit "
-                   "(see **Your drawings** below).")
+                          help=f"It is {article(digit)} {digit}: keep this drawing as one.")
+        st.caption("Each drawing you keep becomes an example of your handwriting, kept by its digit: see "
+                   "**Your drawings** below.")
 
 
 def explain(decision: Decision, run: Run) -> None:

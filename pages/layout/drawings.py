@@ -13,6 +13,8 @@ which model decides.
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import Future
 
 import streamlit as st
 
@@ -24,21 +26,27 @@ from pages import _live, _shared
 FRAGMENT = "my_drawings"  # fragment key
 PENDING_MODEL = "draw_pending_model"  # session key: the model the Draw page's picker shows at its next run
 RETRAINING = "draw_retraining"  # session key: True while the retrain should be advancing
+FAIR_JOB = "draw_fair_job"  # session key: (the retrain, the Future of its fair count), while it counts
 DELETE = "drawing_to_delete"  # widget key: which drawing the Delete button deletes
+DELETE_FOR = "drawing_to_delete_of"  # session key: how many drawings there were when it was picked
 UPLOADS = "load_drawings"  # widget key: the drawings files loaded
 LOADED = "drawings_loaded"  # session key: {file id: (kind, message)} of the files read
 GALLERY = "drawings_gallery"  # session key: (fingerprint of the drawings, the gallery's figure)
-#: The gallery shows the latest this many drawings, this many to a row.
-GALLERY_SIZE, GALLERY_COLUMNS = 60, 10
+#: The gallery shows the latest this many drawings, this many to a row, rows this high (pixels): the
+#: whole width of the page (a title such as "#13: 3" needs about 40 pixels).
+GALLERY_SIZE, GALLERY_COLUMNS, GALLERY_ROW_HEIGHT = 60, 12, 64
+
+
+def article(name) -> str:
+    """The article before a digit's name: "a" 3, "an" 8."""
+    return "an" if str(name).startswith("8") else "a"
 
 
 # -- the gallery -------------------------------------------------------------------------------
 
-def counts_table(drawings: Drawings) -> str:
-    """How many drawings of each digit, as a markdown table."""
-    counts = drawings.counts()
-    return ("| digit | " + " | ".join(str(d) for d in range(10)) + " |\n|:--|" + "--:|" * 10 + "\n"
-            "| drawings | " + " | ".join(str(c) for c in counts) + " |")
+def counts_line(drawings: Drawings) -> str:
+    """How many drawings of each digit, as one line of markdown that wraps on a narrow screen."""
+    return " · ".join(f"{digit}: **{count}**" for digit, count in enumerate(drawings.counts()))
 
 
 def gallery_figure(drawings: Drawings) -> figures.Figure:
@@ -48,7 +56,8 @@ def gallery_figure(drawings: Drawings) -> figures.Figure:
     if cached is None or cached[0] != fingerprint:
         first = max(0, len(drawings) - GALLERY_SIZE)
         titles = [f"#{i}: {digit}" for i, digit in enumerate(drawings.digits[first:], start=first + 1)]
-        cached = fingerprint, figures.digit_row(drawings.images[first:], titles, columns=GALLERY_COLUMNS)
+        cached = fingerprint, figures.gallery(drawings.images[first:], titles, columns=GALLERY_COLUMNS,
+                                              row_height=GALLERY_ROW_HEIGHT)
         st.session_state[GALLERY] = cached
     return cached[1]
 
@@ -59,44 +68,63 @@ def delete() -> None:
     drawings = _shared.drawings()
     if index is not None and 0 <= index < len(drawings):
         drawings.remove(index)
-    st.session_state[DELETE] = None  # the numbers after it moved: pick anew (the newest)
 
 
-def gallery(drawings: Drawings) -> None:
-    """Counts per digit, the pictures, and deleting one."""
+def kept(drawings: Drawings) -> None:
+    """How many drawings of each digit, and deleting one (the pictures are below, the page's width)."""
     n = len(drawings)
     if not n:
         st.info("No drawings yet. When the model has answered, press **Right** or the digit you drew: the drawing "
                 "is kept here as an example of your handwriting. Keep a few of each digit the model gets wrong.",
                 icon=":material/gesture:")
         return
-    st.markdown(f"**{n} drawing{'s' * (n != 1)}** (at most {MAX_DRAWINGS:,}):")
-    st.markdown(counts_table(drawings))
-    shown = min(n, GALLERY_SIZE)
-    st.caption("As the model sees them (8×8), numbered in the order you kept them"
-               + (f"; the latest {shown} of {n}." if shown < n else "."))
-    _shared.show(gallery_figure(drawings), "drawings_gallery",
-                 description=f"Your {n} drawings, as 8×8 pictures with their digits.")
+    st.markdown(f"**{n} drawing{'s' * (n != 1)}** (at most {MAX_DRAWINGS:,}) of each digit: {counts_line(drawings)}")
     digits = drawings.digits
     options = list(range(n - 1, -1, -1))  # the newest first
-    if st.session_state.get(DELETE) not in options:
-        st.session_state[DELETE] = n - 1
+    if st.session_state.get(DELETE) not in options or st.session_state.get(DELETE_FOR) != n:
+        st.session_state[DELETE], st.session_state[DELETE_FOR] = n - 1, n  # drawings came or went: the newest
     row = st.container(horizontal=True, vertical_alignment="bottom", key="delete_row")
-    row.selectbox("Delete a drawing", options, key=DELETE, format_func=lambda i: f"#{i + 1}: a {digits[i]}",
-                  help="Pick a drawing by its number in the pictures above (the newest is first).")
+    row.selectbox("Delete a drawing", options, key=DELETE,
+                  format_func=lambda i: f"#{i + 1}: {article(digits[i])} {digits[i]}",
+                  help="Pick a drawing by its number in the pictures below (the newest is first).")
     row.button("Delete", key="delete_drawing", icon=":material/delete:", on_click=delete,
                help="Delete the drawing picked: it is no longer kept, nor used by a retrain from now on.")
+    shown = min(n, GALLERY_SIZE)
+    st.caption("Below: your drawings as the model sees them (8×8), numbered in the order you kept them"
+               + (f"; the latest {shown} of {n}." if shown < n else "."))
 
 
 # -- the retrain -------------------------------------------------------------------------------
 
 def start_retrain() -> None:
-    """A new run: the ready model trained on with the drawings (the Retrain button's callback)."""
-    run = learn.retrain_run(_shared.ready_run(), _shared.drawings().extra())
+    """A new run: the ready model trained on with the drawings (the Retrain button's callback); its
+    fair count starts at once, beside it."""
+    ready, extra = _shared.ready_run(), _shared.drawings().extra()
+    run = learn.retrain_run(ready, extra)
     _shared.remember(run)  # a run of the session: named, listed on Explore, kept over a reload
     st.session_state[_shared.HANDWRITING_KEY] = run
     st.session_state[_shared.HANDWRITING_FAIR_KEY] = None
+    st.session_state[FAIR_JOB] = run, count_fairly_beside(ready, extra)
     st.session_state[RETRAINING] = True
+
+
+def count_fairly_beside(ready: Run, extra: tuple) -> Future:
+    """`lrviz.learn.fair_predictions` in a thread of its own. It takes longer than the retrain's own
+    computing, and the retrain's live view spends most of its time waiting for the browser to show
+    its frames: so the fair count is mostly done by the time the retrain is, and the CPU it takes
+    does not hold up the retrain's answer in the browser. It computes in turns with the training
+    loops of the other sessions, as they do."""
+    job = Future()
+
+    def count() -> None:
+        try:
+            with _shared.TRAINING_TURNS.turn():
+                job.set_result(learn.fair_predictions(ready, extra))
+        except Exception as error:  # handed to the page, which waits for the result
+            job.set_exception(error)
+
+    threading.Thread(target=count, name="lrviz-fair-count", daemon=True).start()
+    return job
 
 
 def learnt_these(run: Run | None, drawings: Drawings) -> bool:
@@ -110,10 +138,9 @@ def learnt_these(run: Run | None, drawings: Drawings) -> bool:
 def retrain_controls(drawings: Drawings, run: Run | None, retraining: bool):
     """What a retrain does, and its button; returns the place of its progress bar."""
     st.markdown("**Teach the model your handwriting**")
-    st.caption(f"**Retrain with my drawings** trains the ready model anew on the digits' training set plus "
-               f"your drawings (each counts as a few digits): {learn.RETRAIN_ITERATIONS} more updates from its "
-               "weights, live below. Then it decides above. It becomes a run of this session, listed on "
-               "**Explore**; the Train page's model stays as it is.")
+    st.caption(f"Trains the ready model anew on the digits' training set plus your drawings "
+               f"({learn.RETRAIN_ITERATIONS} more updates from its weights), live below; then it decides above. "
+               "It is kept as a run of this session (see **Explore**); the Train page's model stays as it is.")
     if retraining:
         why_not = "Retraining now."
     elif not len(drawings):
@@ -124,7 +151,7 @@ def retrain_controls(drawings: Drawings, run: Run | None, retraining: bool):
     else:
         why_not = ""
     st.button("Retrain with my drawings", key="retrain", type="primary", icon=":material/model_training:",
-              on_click=start_retrain, disabled=bool(why_not), help=why_not or
+              on_click=start_retrain, disabled=bool(why_not), wrap=True, help=why_not or
               f"Train the ready model anew with your {len(drawings)} drawings, and see what changed.")
     if why_not and not retraining:
         st.caption(why_not)
@@ -136,7 +163,7 @@ def report(run: Run, drawings: Drawings):
     if it is still to be counted."""
     ready = _shared.ready_run()
     extra = run.data.used_extra()
-    result = learn.report(ready, run, extra, st.session_state.get(_shared.HANDWRITING_FAIR_KEY))
+    result = learn.report(ready, run, extra, fair_count(run))
     n = result.drawings
     with st.container(key="retrain_report", border=True):
         st.markdown(f"**{_shared.run_name(run).capitalize()} learnt your {n} drawing{'s' * (n != 1)}**, and now "
@@ -152,6 +179,9 @@ def report(run: Run, drawings: Drawings):
                     f"{result.test_accuracy_before:.1%})", delta_color="normal",
                     help="Of the digits' own test set, which no model trains on: the retrain should not forget "
                          "the digits.")
+        st.caption("A model is apt to read the very drawings it learnt from; the fair count reads each drawing "
+                   f"by a model trained the same way without it ({result.folds} models): what to expect of your "
+                   "next drawing. The test digits check that the model has not forgotten the digits.")
         if not learnt_these(run, drawings):
             st.caption("Your drawings changed since this retrain: retrain to learn them as they are now.")
     return fair_slot if result.right_fair is None else None
@@ -166,11 +196,26 @@ def show_fair(slot, result: learn.LearnReport) -> None:
         slot.metric("Counted fairly", f"{result.right_fair} of {result.drawings}", help=help_text)
 
 
+def fair_count(run: Run):
+    """The retrain's fair count: kept in the session, or just finished beside it (None if neither)."""
+    fair = st.session_state.get(_shared.HANDWRITING_FAIR_KEY)
+    job = st.session_state.get(FAIR_JOB)
+    if fair is None and job is not None and job[0] is run and job[1].done():
+        fair = st.session_state[_shared.HANDWRITING_FAIR_KEY] = job[1].result()
+        del st.session_state[FAIR_JOB]
+    return fair
+
+
 def count_fairly(run: Run, slot) -> None:
-    """The fair count of the retrain's drawings, shown when it is done (it takes longer than the retrain)."""
+    """Show the fair count when it is done: wait for the one counting beside the retrain, or count now
+    (a session given back by a reload before it was done)."""
     ready, extra = _shared.ready_run(), run.data.used_extra()
-    with _shared.TRAINING_TURNS.turn():  # it trains: in turns with the other sessions' runs
-        fair = learn.fair_predictions(ready, extra)
+    job = st.session_state.pop(FAIR_JOB, None)
+    if job is not None and job[0] is run:
+        fair = job[1].result()
+    else:
+        with _shared.TRAINING_TURNS.turn():  # it trains: in turns with the other sessions' runs
+            fair = learn.fair_predictions(ready, extra)
     st.session_state[_shared.HANDWRITING_FAIR_KEY] = fair
     show_fair(slot, learn.report(ready, run, extra, fair))
 
@@ -185,11 +230,8 @@ def live_view(run: Run, retraining: bool, progress) -> None:
     view = _live.View(progress, curve, weights)
     if retraining:
         view.train(run, keep_going=lambda: bool(st.session_state.get(RETRAINING)))
-        st.session_state[RETRAINING] = False
-        if run.status == "finished":
-            st.session_state[PENDING_MODEL] = "drawings"  # the picker shows the retrained model
-        st.rerun()  # the whole page: the model that decides, the report
-    view.show(run)
+    else:
+        view.show(run)
 
 
 # -- files -----------------------------------------------------------------------------------
@@ -243,22 +285,36 @@ def files(drawings: Drawings) -> None:
 
 @st.fragment(key=FRAGMENT)
 def section() -> None:
-    """The drawings kept, the retrain and its report, the files."""
+    """The drawings kept, the retrain and its report, the files.
+
+    A retrain trains live here; its report is shown at once (the fair count a moment later, when
+    counted), and then the page runs again so that the retrained model decides."""
     st.divider()
-    st.subheader("Your drawings")
+    st.subheader("Your drawings", anchor="your-drawings")
     drawings = _shared.drawings()
     run = st.session_state.get(_shared.HANDWRITING_KEY)
     retraining = bool(st.session_state.get(RETRAINING)) and run is not None
     left, right = st.columns([3, 2], gap="large")
     with left:
-        gallery(drawings)
+        kept(drawings)
     with right:
         progress = retrain_controls(drawings, run, retraining)
-    fair_slot = None
-    if run is not None and run.status == "finished" and not retraining:
-        fair_slot = report(run, drawings)
+    if len(drawings):
+        _shared.show(gallery_figure(drawings), "drawings_gallery",
+                     description=f"Your {len(drawings)} drawings, as 8×8 pictures with their numbers and digits.")
+    report_area = st.container()
     if run is not None and (retraining or run.status == "finished"):
         live_view(run, retraining, progress)
     files(drawings)
-    if fair_slot is not None:
-        count_fairly(run, fair_slot)
+    if retraining:
+        st.session_state[RETRAINING] = False
+        if run.status != "finished":  # stopped (e.g. the page changed): nothing to report
+            st.rerun()
+        st.session_state[PENDING_MODEL] = "drawings"  # the picker shows the retrained model at the next run
+    if run is not None and run.status == "finished":
+        with report_area:
+            fair_slot = report(run, drawings)
+        if fair_slot is not None:
+            count_fairly(run, fair_slot)
+    if retraining:
+        st.rerun()  # the whole page: the retrained model decides
