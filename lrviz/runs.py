@@ -26,7 +26,7 @@ L2_RANGE = (0.0, 10.0)
 SEED_RANGE = (0, 2**31 - 1)
 TEST_SIZE_RANGE = (0.05, 0.5)
 #: The ready model a first-time visitor can draw for at once: all ten digits, trained to
-#: 97 % test accuracy in two to three seconds, in the background while the app starts.
+#: 96 % test accuracy in two to three seconds, in the background while the app starts.
 READY_SETTINGS_KW = dict(learning_rate=1.0, iterations=2000)
 #: Points a learning curve gets: snapshots every target / CURVE_POINTS iterations, plus
 #: log-spaced ones so that the fast change of the first iterations is seen.
