@@ -69,16 +69,17 @@ class View:
         with self.weights:
             _shared.show(empty_weights(task.code), WEIGHTS, description="Weight maps: all zero before training.")
 
-    def train(self, run: Run, keep_going: Callable[[], bool]) -> None:
+    def train(self, run: Run, keep_going: Callable[[], bool], min_duration: float | None = None) -> None:
         """Advance the run to its target, sending frames by the wall clock, while `keep_going()`
-        (checked at every snapshot: Stop, or leaving the page, ends it there)."""
+        (checked at every snapshot: Stop, or leaving the page, ends it there). A short run is
+        spread over `min_duration` seconds (default `lrviz.live.MIN_DURATION`)."""
         base = secrets.token_hex(4)  # the charts drawn now; the frames below patch them
         if run.last is None:
             run.begin()
         self.show(run, base=base, final=False)
         with self.curve:
             feed_slot = st.container(key="live_feed")  # hidden (see the style sheet)
-        pacer = FramePacer(run.iteration, run.target)
+        pacer = FramePacer(run.iteration, run.target, min_duration=min_duration)
         feed = LiveFeed(len(run.curve), run.settings.task.class_names)
         steps = run.advance()
         with warnings.catch_warnings():

@@ -184,8 +184,8 @@ def my_drawings(task: Task) -> None:
         shown = used.nonzero()[0][-10:]
         st.caption(f"**My drawings**: {used.sum()} join the training set"
                    + (f" (the latest {len(shown)} shown)" if len(shown) < used.sum() else ""))
-        _shared.show(figures.digit_row(drawings.images[shown], [str(d) for d in drawings.digits[shown]], height=80),
-                     "examples_drawings")
+        _shared.show(figures.gallery(drawings.images[shown], [str(d) for d in drawings.digits[shown]], columns=10,
+                                     row_height=42), "examples_drawings")
 
 
 def training_data(settings: Settings) -> TaskData:
