@@ -100,10 +100,15 @@ def drawing_pad(key: str, *, size: int = 280, pen: int = 22, clears: int = 0) ->
     """
     result = _pad(data={"size": size, "pen": pen, "clears": clears}, key=key, default={"image": None},
                   on_image_change=lambda: None)
-    drawing = getattr(result, "image", None)
-    if not isinstance(drawing, dict) or drawing.get("clears") != clears or not drawing.get("url"):
+    return current_drawing(getattr(result, "image", None), clears)
+
+
+def current_drawing(sent, clears: int) -> np.ndarray | None:
+    """The drawing the pad sent (`{"url": ..., "clears": n}`) as RGBA pixels, if it was drawn after
+    the latest wipe (`clears`); None for anything else."""
+    if not isinstance(sent, dict) or sent.get("clears") != clears or not sent.get("url"):
         return None
-    return decode_image(drawing["url"])
+    return decode_image(sent["url"])
 
 
 def decode_image(data_url: str) -> np.ndarray | None:

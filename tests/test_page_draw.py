@@ -71,3 +71,13 @@ def test_the_pad_reads_its_own_pictures_and_nothing_else():
     assert decode_image("data:image/png;base64,!!!") is None
     assert decode_image("data:text/html;base64,PGI+") is None
     assert decode_image("data:image/png;base64," + "A" * 10_000_000) is None
+
+
+def test_a_drawing_from_before_a_wipe_is_never_read():
+    from pages._drawing_pad import current_drawing
+
+    url = _png_url(280, 280)
+    assert current_drawing({"url": url, "clears": 2}, 2).shape == (280, 280, 4)
+    assert current_drawing({"url": url, "clears": 1}, 2) is None  # drawn before Clear, or before a drawing was kept
+    assert current_drawing(url, 0) is None and current_drawing(None, 0) is None  # not what the pad sends
+    assert current_drawing({"url": "data:text/html;base64,PGI+", "clears": 0}, 0) is None

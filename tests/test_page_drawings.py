@@ -266,3 +266,14 @@ def test_a_retrain_given_back_by_a_reload_without_its_fair_count_counts_it(app):
     assert not at.exception and at.session_state["handwriting_fair"].shape == (6,)
     assert {m.label: m.value for m in at.metric}["Counted fairly"].endswith(" of 6")
     assert at.segmented_control(key="draw_model").value == "drawings"
+
+
+def test_a_full_session_keeps_no_more_and_says_so(app, pad):
+    rng = np.random.default_rng(2)
+    app.session_state["drawings"] = Drawings(rng.uniform(0, 16, (MAX_DRAWINGS, 64)), rng.integers(0, 10, MAX_DRAWINGS))
+    at = pad.draw(_draw_page(app), ONE)
+    at.button(key="correct_right").click().run()
+    assert not at.exception and len(_kept(at)) == MAX_DRAWINGS
+    (error,) = at.error
+    assert "Not kept: That would make 1,001 drawings; a session keeps at most 1,000. Delete some first." in error.value
+    assert at.button(key="correct_right")  # the drawing is still there to keep once some are deleted

@@ -212,7 +212,9 @@ def draw_panel(run: Run) -> None:
             st.info("Draw a digit on the canvas, as large as you like: the neuron's answer appears here.",
                     icon=":material/draw:")
             return
-        st.session_state.pop(KEPT, None)  # a new drawing: what was kept before is old news
+        kind, text = st.session_state.pop(KEPT, (None, None))  # a new drawing: what was kept before is old news
+        if kind == "error":  # ... but this one could not be kept: say why, once
+            st.error(text, icon=":material/block:")
         x = features / PIXEL_MAX
         decision = decide(run.model, x, run.settings.task.class_names)
         answer(decision, run)
