@@ -159,6 +159,11 @@ def test_retrain_learns_the_drawings_says_what_changed_and_then_decides(app, pad
     assert not [e for e in at.main if getattr(e, "key", None) == "draw_model"]  # only the pad and drawings reran
     at.run().segmented_control(key="draw_model").set_value("ready").run()
     assert "the **ready model**" in texts(at)
+    at.run()
+    assert at.segmented_control(key="draw_model").value == "ready"  # the choice stands ...
+    at.session_state["run"] = _session_model("2vrest")
+    at.run()
+    assert at.segmented_control(key="draw_model").value == "session"  # ... until a model is new
 
 
 def test_the_drawings_download_as_csv(app, monkeypatch):

@@ -22,6 +22,7 @@ EXPLAIN_CLASS = "draw_explain_class"  # widget key: which neuron's score a ten-d
 EXPLAINED_ANSWER = "draw_explained_answer"  # session key: the answer that choice was made for
 KEPT = "draw_kept"  # session key: (kind, text) of what the last "Right" / "No, it is a …" did
 PANEL = "draw_panel"  # fragment key: the pad and the answer
+MODELS_SEEN = "draw_models_seen"  # session key: the models that could decide when the page last ran
 #: The models that can decide, by the picker's value, as the picker names them.
 MODEL_NAMES = {"ready": "Ready model", "drawings": "Ready model + my drawings", "session": "This session's model"}
 
@@ -41,14 +42,15 @@ def models() -> dict[str, Run]:
 
 
 def choose_model() -> tuple[Run, str]:
-    """(the model that decides, its picker value). The newest kind of model by default: the retrain
-    on the user's drawings, else the session's model, else the ready one; the user can pick."""
+    """(the model that decides, its picker value). A model that is new since the page last ran decides
+    (a retrain just done, a run just trained on Train: the retrain first); else the one picked; the
+    user can pick another."""
     available = models()
-    pending = st.session_state.pop(my_drawings.PENDING_MODEL, None)  # a retrain just finished
-    if pending in available:
-        st.session_state[MODEL] = pending
-    if st.session_state.get(MODEL) not in available:
-        st.session_state[MODEL] = next(name for name in ("drawings", "session", "ready") if name in available)
+    seen = st.session_state.get(MODELS_SEEN, {})
+    new = [name for name in ("drawings", "session") if name in available and seen.get(name) is not available[name]]
+    if new or st.session_state.get(MODEL) not in available:
+        st.session_state[MODEL] = (new or ["ready"])[0]
+    st.session_state[MODELS_SEEN] = available
     if len(available) > 1 and not _shared.presenting():  # no switch on a projector: the choice made before stands
         st.segmented_control(
             "The model that decides", list(available), key=MODEL, required=True, persist_state="session",

@@ -24,7 +24,6 @@ from lrviz.runs import Run
 from pages import _live, _shared
 
 FRAGMENT = "my_drawings"  # fragment key
-PENDING_MODEL = "draw_pending_model"  # session key: the model the Draw page's picker shows at its next run
 RETRAINING = "draw_retraining"  # session key: True while the retrain should be advancing
 FAIR_JOB = "draw_fair_job"  # session key: (the retrain, the Future of its fair count), while it counts
 REPORT = "draw_learn_report"  # session key: (the retrain, its `lrviz.learn.LearnReport`)
@@ -321,13 +320,12 @@ def section() -> None:
     files(drawings)
     if retraining:
         st.session_state[RETRAINING] = False
-        if run.status != "finished":  # stopped (e.g. the page changed): nothing to report
+        if run.status != "finished":  # stopped short: nothing to report
             st.rerun()
-        st.session_state[PENDING_MODEL] = "drawings"  # the picker shows the retrained model at the next run
     if run is not None and run.status == "finished":
         with report_area:
             fair_slot = report(run, drawings)
         if fair_slot is not None:
             count_fairly(run, fair_slot)
     if retraining:
-        st.rerun()  # the whole page: the retrained model decides
+        st.rerun()  # the whole page: the retrained model, new, decides
