@@ -254,3 +254,37 @@ def prediction(page, timeout: float = 20.0) -> str:
 def first_number(text: str) -> int:
     """The first number in a text: the Draw page's answer in its prediction's text."""
     return int(re.search(r"\d+", text).group())
+
+
+#: Records, in the page, when a button with one of the keys is clicked (`window.__clicked`).
+_WATCH_CLICKS = """(keys) => {
+    window.__clicked = null;
+    window.__shown = null;
+    document.addEventListener('click', (e) => {
+        if (keys.some((key) => e.target.closest('.st-key-' + key))) window.__clicked = performance.now();
+    }, true);
+}"""
+#: Checked at every animation frame (as often as the page can change on screen, and no more: a check
+#: at every change of the page would slow it down): whether `pattern` is shown in `selector`.
+_SHOWN = """([selector, pattern]) => {
+    const element = document.querySelector(selector);
+    if (window.__clicked !== null && window.__shown === null && element
+            && new RegExp(pattern).test(element.textContent))
+        window.__shown = performance.now();
+    return window.__shown !== null;
+}"""
+
+
+def seconds_to_show(page, key: str, selector: str, pattern: str, timeout: float = 30_000) -> float:
+    """Click the button `key`; the seconds, measured in the page, from the click to the first frame in
+    which the element at `selector` shows text matching the regular expression `pattern`."""
+    page.evaluate(_WATCH_CLICKS, [key])
+    click(page, key)
+    page.wait_for_function(_SHOWN, arg=[selector, pattern], polling="raf", timeout=timeout)
+    clicked, shown = page.evaluate("[window.__clicked, window.__shown]")
+    return (shown - clicked) / 1000
+
+
+#: The Draw page's retrain report once it shows its first count ("... read right 4 of 4").
+RETRAIN_REPORT, RETRAIN_ANSWER = ".st-key-retrain_report", r"read right[\s\S]*\d+ of \d+"
+
