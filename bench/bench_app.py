@@ -11,7 +11,12 @@ through Playwright), measuring in the browser:
           a second, and the longest gap between two (targets: at least 4 a second to the
           end, no gap over 0.6 s);
   draw    from releasing the mouse after a stroke to the new prediction on the Draw page
-          (target: <= 1 s, aim 0.3 s).
+          (target: <= 1 s, aim 0.3 s);
+  keep    on the Draw page, from the click on a digit under the answer ("No, it is a 3") to
+          the page saying what it kept (target: <= 3 s);
+  retrain from the click on "Retrain with my drawings" (four drawings kept) to its report's
+          first numbers (target: <= 3 s), in the same rounds as `keep`, a new browser
+          session each.
 Timings on a shared machine are noisy: it reports medians of several rounds.
 """
 
@@ -33,8 +38,21 @@ from lrviz.data import Task  # noqa: E402
 from lrviz.runs import Run  # noqa: E402
 from lrviz.settings import Settings  # noqa: E402
 
-from browser import CHROMIUM, CHROMIUM_ARGS, draw_strokes, settle, streamlit_server, wait_idle  # noqa: E402
-from drawn_digits import DRAWN_DIGITS  # noqa: E402
+from browser import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PREDICTION,
+    RETRAIN_ANSWER,
+    RETRAIN_REPORT,
+    draw_strokes,
+    prediction,
+    seconds_to_show,
+    settle,
+    streamlit_server,
+    wait_idle,
+    wait_text,
+)
+from drawn_digits import BACKWARDS_THREE, DRAWN_DIGITS, REDRAWN, moved  # noqa: E402
 
 LONG = dict(task=Task.all_digits(), iterations=20_000)
 WATCH = """(selector) => {
@@ -97,6 +115,25 @@ def pen_up_to_prediction(page, url: str, rounds: int) -> list[float]:
     return times
 
 
+def keep_and_retrain(browser, url: str) -> tuple[list[float], float]:
+    """In a new browser session: draw four backwards 3s, keep each as a 3 (seconds from each click
+    to the page saying so), then retrain (seconds from the click to its report's numbers)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    page = context.new_page()
+    page.goto(f"{url}/draw")
+    wait_idle(page)
+    kept = []
+    for n, how in enumerate(REDRAWN[:4], start=1):
+        draw_strokes(page, moved(BACKWARDS_THREE, *how))
+        prediction(page)
+        kept.append(seconds_to_show(page, "correct_3", PREDICTION, f"Kept your 3 .*({n} drawings now|first)"))
+        wait_text(page, "Draw a digit", PREDICTION)
+    wait_idle(page)
+    retrain = seconds_to_show(page, "retrain", RETRAIN_REPORT, RETRAIN_ANSWER)
+    context.close()
+    return kept, retrain
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="rounds of each measurement")
@@ -127,6 +164,14 @@ def main() -> None:
         draw = pen_up_to_prediction(page, url, args.rounds * 2)
         print(f"draw: pen up to prediction, median {statistics.median(draw):.2f} s "
               f"(min {min(draw):.2f}, max {max(draw):.2f})")
+        rounds = [keep_and_retrain(browser, url) for _ in range(args.rounds)]
+        keep = [t for kept, _ in rounds for t in kept]
+        retrain = [t for _, t in rounds]
+        print(f"keep: click on a digit to 'Kept', median {statistics.median(keep):.2f} s "
+              f"(min {min(keep):.2f}, max {max(keep):.2f})")
+        print(f"retrain: click to its report, median {statistics.median(retrain):.2f} s "
+              f"(min {min(retrain):.2f}, max {max(retrain):.2f}; against train's median "
+              f"{statistics.median(seconds):.2f} s in this run)")
         browser.close()
 
 

@@ -44,7 +44,8 @@ The protocol, as Streamlit 1.67 speaks it (see also ../shared/NOTES.md, "Serving
   change sends the new page's), `fragment_id` (a fragment's rerun), `widget_states` (every
   widget shown, with the value the browser holds: see `widget_value`), `cached_message_hashes`
   and `context_info`. A click is the button's `WidgetState` with `trigger_value`; a drawing is
-  the drawing pad's `json_value`, `{"image": "data:image/png;base64,..."}`, in a rerun of its
+  the drawing pad's `json_value`, `{"image": {"url": "data:image/png;base64,...", "clears": n}}` (n:
+  how often the page had the pad wiped, from the pad's data, as the pad stamps it), in a rerun of its
   fragment (the pad element's `delta.fragment_id`).
 - Down: `ForwardMsg`s: `new_session` starts a run, `navigation` lists the pages, `delta`s (at
   `metadata.delta_path`) build the page, `page_info_changed` sets the query string,
@@ -488,7 +489,8 @@ class Student:
         _, pad = self.find("bidi_component", PAD)
         known = self.widgets.get(pad.proto.id)
         value = json.loads(known.json_value) if known is not None and known.json_value else {}
-        state = WidgetState(id=pad.proto.id, json_value=json.dumps({**value, "image": png_url}, separators=(",", ":")))
+        drawn = {"url": png_url, "clears": json.loads(pad.proto.json or "{}").get("clears", 0)}  # stamped as the pad
+        state = WidgetState(id=pad.proto.id, json_value=json.dumps({**value, "image": drawn}, separators=(",", ":")))
         self.widgets[pad.proto.id] = state  # the browser holds it from now on
         sent = await self.rerun(extra=[state], fragment_id=pad.fragment_id)
         _, last = await self.until_done("the answer to a drawing")

@@ -11,6 +11,7 @@ a readable name and a short code for links (`38v5`, `2vrest`, `all`).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass
@@ -238,6 +239,20 @@ class TaskData:
     def extras_used(self) -> np.ndarray:
         """Indices in `extra` of the drawings this task trains on, each once, in order."""
         return np.unique(self.extra_train[self.is_extra])
+
+    def used_extra(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The drawings this split trains on, each once, as an `extra=(X, digits)` pair (counts
+        0..16, as `load_task` took them), or None when it has none."""
+        rows = np.flatnonzero(self.is_extra)
+        if not rows.size:
+            return None
+        _, first = np.unique(self.extra_train[rows], return_index=True)
+        return self.X_train[rows[first]] * PIXEL_MAX, self.digits_train[rows[first]]
+
+    @property
+    def nbytes(self) -> int:
+        """Memory the split's arrays take."""
+        return sum(getattr(self, field.name).nbytes for field in dataclasses.fields(self) if field.name != "task")
 
 
 def extra_copies(n: int) -> int:

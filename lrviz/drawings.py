@@ -15,6 +15,7 @@ is wrong and where. Files of a class can be merged by putting them one after the
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 
 import numpy as np
@@ -63,6 +64,17 @@ class Drawings:
     def images(self) -> np.ndarray:
         """The drawings as the model sees them: 8x8 pictures in [0, 1], row 0 at the top."""
         return (self.X / PIXEL_MAX).reshape(-1, *IMAGE_SHAPE)
+
+    @property
+    def nbytes(self) -> int:
+        """Memory the drawings take (129 bytes each)."""
+        return self._counts.nbytes + self._digits.nbytes
+
+    def fingerprint(self) -> str:
+        """A short hash of the drawings: equal for equal drawings, so what is made of them can be cached."""
+        digest = hashlib.blake2b(self._counts.tobytes(), digest_size=12)
+        digest.update(self._digits.tobytes())
+        return digest.hexdigest()
 
     def counts(self) -> np.ndarray:
         """How many drawings of each digit 0..9."""

@@ -73,6 +73,7 @@ CURVE_TRACES = (("train cost", "y", TRAIN_COLOR, None), ("test cost", "y", TEST_
 #: transparent background (the page's shows through), and the app's font.
 GRID_COLOR = "#E5E7EB"
 FONT_SIZE = 14
+GALLERY_FONT_SIZE = 11
 TEXT_COLOR = colors.TEXT
 BASE_LAYOUT = dict(
     font=dict(family="Source Sans Pro, Helvetica, Arial, sans-serif", size=FONT_SIZE, color=TEXT_COLOR),
@@ -220,6 +221,24 @@ def digit_row(images: np.ndarray, titles: Sequence[str] | None = None, *, column
     return dict(data=[trace], layout=dict(
         **copy.deepcopy(BASE_LAYOUT), **copy.deepcopy(IMAGE_AXES), annotations=annotations if titles else [],
         margin=dict(l=0, r=0, t=24 if titles else 0, b=0), height=height or 90 * rows + (24 if titles else 0),
+    ))
+
+
+def gallery(images: np.ndarray, titles: Sequence[str], *, columns: int, row_height: int = 64) -> Figure:
+    """Many small 8x8 images (values in [0, 1], dark ink on white), `columns` to a row, each under
+    a short title in small type; no hover text per pixel (for dozens of images that would be most
+    of the figure), so that a gallery of the user's drawings stays light to send."""
+    images = np.asarray(images, dtype=float).reshape(-1, *IMAGE_SHAPE)
+    if len(titles) != len(images):
+        raise ValueError(f"A gallery needs one title per image: {len(images)} images, {len(titles)} titles.")
+    trace, annotations = _tiled_heatmap(images, list(titles), columns, "ink", hover=False, zmin=0.0, zmax=1.0,
+                                        colorscale=INK_COLORSCALE, showscale=False, meta=INK_META)
+    for annotation in annotations:
+        annotation["font"] = dict(size=GALLERY_FONT_SIZE)
+    rows = -(-len(images) // columns)
+    return dict(data=[trace], layout=dict(
+        **copy.deepcopy(BASE_LAYOUT), **copy.deepcopy(IMAGE_AXES), annotations=annotations,
+        margin=dict(l=0, r=0, t=18, b=0), height=row_height * rows + 18,
     ))
 
 

@@ -92,30 +92,33 @@ class LearnReport:
     drawings: int
     right_before: int
     right_after: int
-    right_fair: int
+    right_fair: int | None
     folds: int
     test_accuracy_before: float
     test_accuracy_after: float
     read_before: np.ndarray
     read_after: np.ndarray
-    read_fair: np.ndarray
+    read_fair: np.ndarray | None
 
 
-def report(before: Run, after: Run, extra: tuple, fair: np.ndarray) -> LearnReport:
+def report(before: Run, after: Run, extra: tuple, fair: np.ndarray | None = None) -> LearnReport:
     """Compare the ready model (`before`) with the retrained run `after`: on the drawings
     `extra=(X, digits)`, and on the digits' test set (both models' inputs: stood upright).
-    `fair` is `fair_predictions` for the same drawings. Computes, trains nothing."""
+    `fair` is `fair_predictions` for the same drawings; without it (a page shows the rest
+    first: the fair count takes longer than the retrain) `right_fair` is None. Computes,
+    trains nothing."""
     X, digits = check_extra(*extra)
-    fair = np.asarray(fair)
-    if fair.shape != digits.shape:
-        raise ValueError(f"fair must hold one digit per drawing ({len(digits)}); got shape {fair.shape}.")
+    if fair is not None:
+        fair = np.asarray(fair)
+        if fair.shape != digits.shape:
+            raise ValueError(f"fair must hold one digit per drawing ({len(digits)}); got shape {fair.shape}.")
     read_before, read_after = before.model.predict(X / PIXEL_MAX), after.model.predict(X / PIXEL_MAX)
     test = after.data.X_test, after.data.y_test
     return LearnReport(
         drawings=len(digits),
         right_before=int(np.sum(read_before == digits)),
         right_after=int(np.sum(read_after == digits)),
-        right_fair=int(np.sum(fair == digits)),
+        right_fair=None if fair is None else int(np.sum(fair == digits)),
         folds=int(min(FAIR_FOLDS, len(digits))),
         test_accuracy_before=float(before.model.score(*test)),
         test_accuracy_after=float(after.model.score(*test)),

@@ -24,7 +24,7 @@ from lrviz.settings import Settings
 from lrviz.training import StopReason
 
 #: The ready model a first-time visitor can draw for at once: all ten digits, trained to
-#: 97 % test accuracy in two to three seconds, in the background while the app starts.
+#: 96 % test accuracy in two to three seconds, in the background while the app starts.
 READY_SETTINGS_KW = dict(learning_rate=1.0, iterations=2000)
 #: Points a learning curve gets: snapshots every target / CURVE_POINTS iterations, plus
 #: log-spaced ones so that the fast change of the first iterations is seen.
@@ -216,8 +216,11 @@ class Run:
 
     @property
     def label(self) -> str:
-        """The run's settings, and where its weights came from if not from them."""
-        return self.settings.label + (f" · {self.origin}" if self.origin else "")
+        """The run's settings, how many of the user's drawings it trains on, and where its weights
+        came from if not from them."""
+        drawings = self.data.extras_used.size
+        return (self.settings.label + (f" · +{drawings} drawing{'s' * (drawings != 1)}" if drawings else "")
+                + (f" · {self.origin}" if self.origin else ""))
 
     def summary(self) -> dict:
         """The run's outcome as one row of a comparison table."""

@@ -61,7 +61,7 @@ export default function(component) {
     const end = () => {
       if (!canvas.drawing) return;
       canvas.drawing = false;
-      setStateValue('image', canvas.toDataURL('image/png'));
+      setStateValue('image', { url: canvas.toDataURL('image/png'), clears: canvas.clears });
     };
     canvas.addEventListener('pointerup', end);
     canvas.addEventListener('pointercancel', end);
@@ -72,12 +72,10 @@ export default function(component) {
     canvas.style.width = data.size + 'px';  // narrower on a small screen (max-width), square (height auto)
     canvas.clears = undefined;
   }
-  if (canvas.clears !== data.clears) {
-    const first = canvas.clears === undefined;
+  if (canvas.clears !== data.clears) {  // wiped: the drawing sent before is stale (Python sees its stamp)
     canvas.clears = data.clears;
     context.fillStyle = '#ffffff';
     context.fillRect(0, 0, canvas.width, canvas.height);
-    if (!first) setStateValue('image', null);
   }
   context.lineWidth = data.pen;
   context.lineCap = context.lineJoin = 'round';
@@ -96,12 +94,21 @@ _pad = st.components.v2.component("lrviz_drawing_pad", html="<div class='lrviz-p
 def drawing_pad(key: str, *, size: int = 280, pen: int = 22, clears: int = 0) -> np.ndarray | None:
     """Show the pad; return the drawing as an RGBA uint8 array, or None before the first stroke.
 
-    Changing `clears` wipes the pad (the Clear button counts its presses).
+    Changing `clears` wipes the pad (the Clear button counts its presses, and so does keeping a
+    drawing). The pad stamps each drawing it sends with the `clears` it was drawn after, so a
+    drawing from before a wipe is never returned, not even in the run that wipes the pad.
     """
     result = _pad(data={"size": size, "pen": pen, "clears": clears}, key=key, default={"image": None},
                   on_image_change=lambda: None)
-    url = getattr(result, "image", None)
-    return None if not url else decode_image(url)
+    return current_drawing(getattr(result, "image", None), clears)
+
+
+def current_drawing(sent, clears: int) -> np.ndarray | None:
+    """The drawing the pad sent (`{"url": ..., "clears": n}`) as RGBA pixels, if it was drawn after
+    the latest wipe (`clears`); None for anything else."""
+    if not isinstance(sent, dict) or sent.get("clears") != clears or not sent.get("url"):
+        return None
+    return decode_image(sent["url"])
 
 
 def decode_image(data_url: str) -> np.ndarray | None:

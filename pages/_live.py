@@ -54,7 +54,7 @@ class View:
     def show(self, run: Run, *, base: str = "", final: bool = True) -> None:
         """The run whole. Drawn again in a later run of the page, the charts stay mounted and are
         updated in place; `base` names this drawing for the frames that follow it."""
-        self._progress(run)
+        self._progress(run, training=not final)
         with self.curve:
             _shared.show(curve_figure(run, self.log_y, final), CURVE, base=base, description=curve_text(run))
         with self.weights:
@@ -68,16 +68,17 @@ class View:
         with self.weights:
             _shared.show(empty_weights(task.code), WEIGHTS, description="Weight maps: all zero before training.")
 
-    def train(self, run: Run, keep_going: Callable[[], bool]) -> None:
+    def train(self, run: Run, keep_going: Callable[[], bool], min_duration: float | None = None) -> None:
         """Advance the run to its target, sending frames by the wall clock, while `keep_going()`
-        (checked at every snapshot: Stop, or leaving the page, ends it there)."""
+        (checked at every snapshot: Stop, or leaving the page, ends it there). A short run is
+        spread over `min_duration` seconds (default `lrviz.live.MIN_DURATION`)."""
         base = secrets.token_hex(4)  # the charts drawn now; the frames below patch them
         if run.last is None:
             run.begin()
         self.show(run, base=base, final=False)
         with self.curve:
             feed_slot = st.container(key="live_feed")  # hidden (see the style sheet)
-        pacer = FramePacer(run.iteration, run.target)
+        pacer = FramePacer(run.iteration, run.target, min_duration=min_duration)
         feed = LiveFeed(len(run.curve), run.settings.task.class_names)
         steps = run.advance()
         while True:
@@ -94,15 +95,15 @@ class View:
                     CURVE: {"base": base, "extend": {"start": frame.curve_start, **frame.curve_points}},
                     WEIGHTS: {"base": base, "restyle": frame.weights},
                 }, feed_slot)
-                self._progress(run)
+                self._progress(run, training=True)
                 pacer.drew(time.perf_counter() - began)
 
-    def _progress(self, run: Run) -> None:
-        if run.status == "loaded":
+    def _progress(self, run: Run, training: bool = False) -> None:
+        if run.status == "loaded" and not training:
             self.progress.progress(0.0, text=f"A model loaded from a file, trained {run.prior_iterations} "
                                              "iterations: **Continue** trains it further, **Train** starts anew.")
             return
-        before = f" (after {run.prior_iterations} in its file)" if run.prior_iterations else ""
+        before = f" (after {run.prior_iterations} earlier ones)" if run.prior_iterations else ""
         self.progress.progress(min(1.0, run.iteration / max(run.target, 1)),
                                text=f"Iteration {run.iteration} of {run.target}{before}")
 

@@ -1,9 +1,9 @@
-"""What a browser keeps across a reload: its runs, in the server's memory, under a cookie.
+"""What a browser keeps across a reload: its runs and drawings, in the server's memory, under a cookie.
 
-Reloading a Streamlit page starts a new session, which would lose the trained model and
-every run. So each browser gets a random session cookie, and the server keeps the runs
-of the latest sessions under it; a new session with that cookie gets copies of them back.
-(A link never carries the cookie: a shared link shares settings, not runs.)
+Reloading a Streamlit page starts a new session, which would lose the trained model, every
+run and the user's drawings. So each browser gets a random session cookie, and the server
+keeps the values of the latest sessions under it; a new session with that cookie gets copies
+of them back. (A link never carries the cookie: a shared link shares settings, not runs.)
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ RESTORED_KEY = "_lrviz_restored"
 COOKIE_SENT_KEY = "_lrviz_cookie_sent"
 #: Browsers whose runs the server keeps; the least recently seen are forgotten first.
 MAX_BROWSERS = 200
-#: Memory the kept runs may take, in megabytes: the environment variable LRVIZ_RELOAD_MB
-#: (default 100; about 700 ten-digit runs). The least recently seen browsers are forgotten
+#: Memory the kept values may take, in megabytes: the environment variable LRVIZ_RELOAD_MB
+#: (default 100; about 700 ten-digit runs, or 90 runs that train on drawings with a split of
+#: their own (about 1 MB each), or 800 full sets of drawings). The least recently seen browsers are forgotten
 #: first when it is full.
 RELOAD_MB = float(os.environ.get("LRVIZ_RELOAD_MB", "100"))
 
@@ -41,7 +42,7 @@ _cookie_setter = st.components.v2.component("lrviz_session_cookie", js=_SET_COOK
 class RunStore:
     """A bounded, thread-safe map from browser token to that browser's session values.
 
-    Bounded both in browsers and in bytes (the runs' `nbytes`): the least recently seen
+    Bounded both in browsers and in bytes (see `nbytes_of`): the least recently seen
     browsers are forgotten first.
     """
 
@@ -53,7 +54,7 @@ class RunStore:
         self._lock = threading.Lock()
 
     def put(self, token: str, values: dict) -> None:
-        size = sum(run.nbytes for run in {id(run): run for run in _runs(values)}.values())
+        size = nbytes_of(values)
         with self._lock:
             if token in self._entries:
                 self._bytes -= self._entries[token][1]
@@ -74,7 +75,7 @@ class RunStore:
 
     @property
     def nbytes(self) -> int:
-        """Bytes the kept runs take (as they were when last kept)."""
+        """Bytes the kept values take (as they were when last kept)."""
         return self._bytes
 
     def __len__(self) -> int:
@@ -118,6 +119,20 @@ def set_cookie() -> None:
 def keep(keys: tuple[str, ...]) -> None:
     """At the end of every run: remember this session's values for the next session of this browser."""
     _store().put(_token(), {key: st.session_state[key] for key in keys if key in st.session_state})
+
+
+def nbytes_of(values: dict) -> int:
+    """Bytes a browser's values hold of their own: each value, or item of a list, that says its
+    `nbytes` (runs, the user's drawings, arrays), counted once however often it appears, and the
+    data split of each run that trains on drawings (the others share theirs: see `task_data`)."""
+    held = {}
+    for value in values.values():
+        for item in value if isinstance(value, list) else [value]:
+            if hasattr(item, "nbytes"):
+                held[id(item)] = item
+            if isinstance(item, Run) and item.data.is_extra.any():
+                held[id(item.data)] = item.data
+    return sum(int(item.nbytes) for item in held.values())
 
 
 def _runs(values: dict) -> list[Run]:

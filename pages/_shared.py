@@ -14,7 +14,8 @@ import streamlit as st
 from threadpoolctl import threadpool_limits
 
 from lrviz import DivergenceWarning, colors, figures, ready
-from lrviz.data import Task, TaskData, examples, load_task
+from lrviz.data import DEFAULT_SPLIT_SEED, Task, TaskData, examples, load_task
+from lrviz.drawings import Drawings
 from lrviz.runs import Run
 from pages import _chart
 from pages._turns import Turns
@@ -32,8 +33,14 @@ TRAINING_TURNS = Turns(2)
 #: Runs a session keeps (the oldest go first): a session's memory stays bounded however
 #: long a student trains. A ten-digit run takes about 0.15 MB (see `Run.nbytes`).
 MAX_RUNS = 20
+#: Session-state keys of the user's drawings (`lrviz.drawings.Drawings`, kept on the Draw page),
+#: of the Draw page's retrain on them (a run of the session, also in its history), and of that
+#: retrain's fair count (`lrviz.learn.fair_predictions`, or None until it is counted).
+DRAWINGS_KEY = "drawings"
+HANDWRITING_KEY = "handwriting_run"
+HANDWRITING_FAIR_KEY = "handwriting_fair"
 #: What a reload of the page gives back (see pages/_memory.py).
-SESSION_KEYS = (RUN_KEY, HISTORY_KEY, COUNT_KEY)
+SESSION_KEYS = (RUN_KEY, HISTORY_KEY, COUNT_KEY, DRAWINGS_KEY, HANDWRITING_KEY, HANDWRITING_FAIR_KEY)
 
 
 #: The app's own style sheet, on every page: the Draw page's answer shown large, and on a
@@ -47,6 +54,7 @@ STYLE = """
 .st-key-live_feed { display: none; }
 .st-key-answer h1 { font-size: 5.5rem; line-height: 1.05; padding: 0; }
 .st-key-task_preset button { padding-left: 0.6rem; padding-right: 0.6rem; }
+.st-key-correct_digits button { min-width: 2.2rem; padding-left: 0.3rem; padding-right: 0.3rem; }
 :is(.st-key-train, .st-key-stop, .st-key-continue, .st-key-reset) button {
     padding-left: 0.4rem; padding-right: 0.4rem; }
 @media (max-width: 1000px) {
@@ -167,6 +175,28 @@ _app_started = False
 def task_data(code: str, test_size: float) -> TaskData:
     """The train/test split of a task, shared by every run and session with these settings (read-only)."""
     return load_task(Task.parse(code), test_size)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _task_data_with(code: str, test_size: float, fingerprint: str, _extra: tuple) -> TaskData:
+    return load_task(Task.parse(code), test_size, DEFAULT_SPLIT_SEED, extra=_extra)
+
+
+def task_data_with(code: str, test_size: float, with_drawings: Drawings) -> TaskData:
+    """The split of a task plus these drawings (see `load_task`'s `extra`), shared by the runs
+    made with the very same drawings (cached by their fingerprint, never by the task alone)."""
+    return _task_data_with(code, test_size, with_drawings.fingerprint(), with_drawings.extra())
+
+
+def drawings() -> Drawings:
+    """The drawings the user kept in this session (on the Draw page), or loaded from files."""
+    return st.session_state.setdefault(DRAWINGS_KEY, Drawings())
+
+
+def handwriting_run() -> Run | None:
+    """The Draw page's retrain on the user's drawings, once it has finished (None before)."""
+    run = st.session_state.get(HANDWRITING_KEY)
+    return run if run is not None and run.status == "finished" else None
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

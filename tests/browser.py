@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -221,3 +222,69 @@ def wait_text(page, text: str, selector: str = "body", timeout: float = 30.0) ->
         if time.monotonic() > deadline:
             raise AssertionError(f"{text!r} did not appear in {selector}: {current[-600:]!r}")
         time.sleep(0.1)
+
+
+#: The Draw page's answer, and everything shown with it.
+PREDICTION = ".st-key-prediction"
+
+
+def open_draw(page, server):
+    """Open the Draw page and wait for its pad."""
+    page.goto(f"{server}/draw")
+    wait_idle(page)
+    page.locator(".st-key-canvas canvas").last.wait_for()
+
+
+def prediction(page, timeout: float = 20.0) -> str:
+    """The prediction container's text once an answer is there and has stopped changing (each
+    stroke of a digit drawn in several gets its own answer on the way)."""
+    deadline = time.monotonic() + timeout
+    text, since = None, time.monotonic()
+    while time.monotonic() < deadline:
+        wait_idle(page)
+        now = page.locator(PREDICTION).inner_text()
+        if now != text:
+            text, since = now, time.monotonic()
+        elif time.monotonic() - since > 0.4 and re.search(r"\d", text) and "probability" in text:
+            return text
+        time.sleep(0.1)
+    raise AssertionError(f"no settled prediction; container says: {page.locator(PREDICTION).inner_text()!r}")
+
+
+def first_number(text: str) -> int:
+    """The first number in a text: the Draw page's answer in its prediction's text."""
+    return int(re.search(r"\d+", text).group())
+
+
+#: Records, in the page, when a button with one of the keys is clicked (`window.__clicked`).
+_WATCH_CLICKS = """(keys) => {
+    window.__clicked = null;
+    window.__shown = null;
+    document.addEventListener('click', (e) => {
+        if (keys.some((key) => e.target.closest('.st-key-' + key))) window.__clicked = performance.now();
+    }, true);
+}"""
+#: Checked at every animation frame (as often as the page can change on screen, and no more: a check
+#: at every change of the page would slow it down): whether `pattern` is shown in `selector`.
+_SHOWN = """([selector, pattern]) => {
+    const element = document.querySelector(selector);
+    if (window.__clicked !== null && window.__shown === null && element
+            && new RegExp(pattern).test(element.textContent))
+        window.__shown = performance.now();
+    return window.__shown !== null;
+}"""
+
+
+def seconds_to_show(page, key: str, selector: str, pattern: str, timeout: float = 30_000) -> float:
+    """Click the button `key`; the seconds, measured in the page, from the click to the first frame in
+    which the element at `selector` shows text matching the regular expression `pattern`."""
+    page.evaluate(_WATCH_CLICKS, [key])
+    click(page, key)
+    page.wait_for_function(_SHOWN, arg=[selector, pattern], polling="raf", timeout=timeout)
+    clicked, shown = page.evaluate("[window.__clicked, window.__shown]")
+    return (shown - clicked) / 1000
+
+
+#: The Draw page's retrain report once it shows its first count ("... read right 4 of 4").
+RETRAIN_REPORT, RETRAIN_ANSWER = ".st-key-retrain_report", r"read right[\s\S]*\d+ of \d+"
+

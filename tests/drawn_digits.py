@@ -183,3 +183,17 @@ def to_canvas(ink: np.ndarray, look: str) -> np.ndarray:
     else:
         raise ValueError(f"Unknown look {look!r}; expected one of {LOOKS}.")
     return np.stack(planes, axis=-1)
+
+
+#: A 3 written backwards (like an Ɛ), as children and some left-handed writers do: the ready model
+#: reads it as another digit until it has learnt a few (test_e2e_handwriting, test_learn).
+BACKWARDS_THREE = [[(CANVAS_SIZE - 1 - x, y) for x, y in DRAWN_DIGITS[7][1][0]]]
+#: The same digit drawn again slightly differently: (dx, dy, scale) for `moved`.
+REDRAWN = [(0, 0, 1.0), (10, -8, 0.92), (-12, 6, 1.05), (6, 12, 0.88), (-8, -10, 0.96)]
+
+
+def moved(strokes, dx: float = 0, dy: float = 0, scale: float = 1.0):
+    """The strokes scaled about the canvas's centre and shifted by (dx, dy), in whole pixels."""
+    centre = CANVAS_SIZE / 2
+    return [[(round(centre + (x - centre) * scale + dx), round(centre + (y - centre) * scale + dy)) for x, y in stroke]
+            for stroke in strokes]

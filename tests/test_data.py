@@ -179,7 +179,18 @@ def test_extras_of_digits_the_task_does_not_use_are_left_out():
     assert not data.is_extra.any() and data.extras_used.size == 0
     assert len(data.y_train) == len(load_task(Task.parse("38v5")).y_train)
     data = load_task(Task.parse("38v5"), extra=(X[:0], digits[:0]))  # none at all
-    assert not data.is_extra.any()
+    assert not data.is_extra.any() and data.used_extra() is None
+
+
+def test_a_split_gives_back_the_drawings_it_uses_and_says_its_size():
+    X, digits = _drawings([7, 3, 2, 5, 8])
+    data = load_task(Task.parse("38v5"), extra=(X, digits))
+    used_X, used_digits = data.used_extra()
+    assert used_digits.tolist() == [3, 5, 8]  # each once, in order, those of the task only
+    np.testing.assert_array_equal(used_X, X[[1, 3, 4]])  # exactly as given (counts 0..16)
+    arrays = (data.X_train, data.X_test, data.y_train, data.y_test, data.digits_train, data.digits_test,
+              data.extra_train)
+    assert data.nbytes == sum(a.nbytes for a in arrays)
 
 
 def test_a_digits_only_split_marks_no_row_as_extra():

@@ -68,7 +68,16 @@ def test_a_session_keeps_at_most_max_drawings():
     with pytest.raises(ValueError, match="at most"):
         Drawings().extend_with(np.zeros((MAX_DRAWINGS + 1, 64)), np.zeros(MAX_DRAWINGS + 1, int))
     assert len(drawings) == MAX_DRAWINGS
-    assert drawings._counts.nbytes + drawings._digits.nbytes <= 130_000  # small and bounded
+    assert drawings.nbytes == drawings._counts.nbytes + drawings._digits.nbytes <= 130_000  # small and bounded
+
+
+def test_the_fingerprint_changes_with_the_drawings_only(drawn):
+    copy = Drawings(drawn.X, drawn.digits)
+    assert copy.fingerprint() == drawn.fingerprint() and len(drawn.fingerprint()) == 24
+    copy.remove(0)
+    assert copy.fingerprint() != drawn.fingerprint()
+    relabelled = Drawings(drawn.X, (drawn.digits + 1) % 10)
+    assert relabelled.fingerprint() != drawn.fingerprint()
 
 
 def test_csv_round_trip_is_exact(drawn):

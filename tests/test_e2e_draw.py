@@ -1,41 +1,25 @@
 """The Draw page as a person uses it: draw with the mouse on the real canvas, read the answer."""
 
 import re
-import time
 
 import pytest
 
-from browser import canvas_box, click, draw_strokes, exceptions, screenshot, wait_idle, wait_text
+from browser import (
+    PREDICTION,
+    canvas_box,
+    click,
+    draw_strokes,
+    exceptions,
+    first_number,
+    open_draw,
+    prediction,
+    screenshot,
+    wait_idle,
+    wait_text,
+)
 from drawn_digits import DRAWN_DIGITS
 
 pytestmark = pytest.mark.e2e
-PREDICTION = ".st-key-prediction"
-
-
-def _open_draw(page, server):
-    page.goto(f"{server}/draw")
-    wait_idle(page)
-    page.locator(".st-key-canvas canvas").last.wait_for()
-
-
-def _prediction(page, timeout: float = 20.0) -> str:
-    """The prediction container's text once an answer is there and has stopped changing (each
-    stroke of a digit drawn in several gets its own answer on the way)."""
-    deadline = time.monotonic() + timeout
-    text, since = None, time.monotonic()
-    while time.monotonic() < deadline:
-        wait_idle(page)
-        now = page.locator(PREDICTION).inner_text()
-        if now != text:
-            text, since = now, time.monotonic()
-        elif time.monotonic() - since > 0.4 and re.search(r"\d", text) and "probability" in text:
-            return text
-        time.sleep(0.1)
-    raise AssertionError(f"no settled prediction; container says: {page.locator(PREDICTION).inner_text()!r}")
-
-
-def _first_number(text: str) -> int:
-    return int(re.search(r"\d+", text).group())
 
 
 def _clear(page):
@@ -46,7 +30,7 @@ def _clear(page):
 
 
 def test_empty_canvas_asks_for_a_drawing(page, server):
-    _open_draw(page, server)
+    open_draw(page, server)
     text = page.locator(PREDICTION).inner_text()
     assert "Draw a digit" in text and not re.search(r"\d", text)
     wait_text(page, "ready model")
@@ -55,12 +39,12 @@ def test_empty_canvas_asks_for_a_drawing(page, server):
 
 
 def test_drawn_digits_are_read_by_the_ready_model(page, server, record_property):
-    _open_draw(page, server)
+    open_draw(page, server)
     right, answers = 0, []
     for i, (digit, strokes) in enumerate(DRAWN_DIGITS):
         draw_strokes(page, strokes, steps=2)
-        text = _prediction(page)
-        said = _first_number(text)
+        text = prediction(page)
+        said = first_number(text)
         answers.append(f"{digit}->{said}")
         right += said == digit
         if i == 0:
@@ -75,13 +59,13 @@ def test_drawn_digits_are_read_by_the_ready_model(page, server, record_property)
 
 
 def test_clear_then_draw_again(page, server):
-    _open_draw(page, server)
+    open_draw(page, server)
     draw_strokes(page, [[(140, 40), (140, 240)]])
-    first = _prediction(page)
-    assert _first_number(first) == 1
+    first = prediction(page)
+    assert first_number(first) == 1
     _clear(page)
     draw_strokes(page, [[(90, 60), (190, 60), (120, 240)]])
-    assert _first_number(_prediction(page)) == 7
+    assert first_number(prediction(page)) == 7
 
 
 def test_a_model_from_the_train_page_decides(page, server):
@@ -96,12 +80,12 @@ def test_a_model_from_the_train_page_decides(page, server):
     assert "2 vs rest" in body
     two = next(strokes for digit, strokes in DRAWN_DIGITS if digit == 2)
     draw_strokes(page, two)
-    text = _prediction(page)
+    text = prediction(page)
     assert "Is it a 2? Yes" in text, text
     screenshot(page, "draw-session-model")
     _clear(page)
     draw_strokes(page, [[(140, 40), (140, 240)]])
-    assert "Is it a 2? No" in _prediction(page)
+    assert "Is it a 2? No" in prediction(page)
     assert exceptions(page) == []
 
 
@@ -109,7 +93,7 @@ def test_a_finger_can_draw(browser, server):
     """Touch: a finger's strokes arrive as pointer events and never scroll the page instead."""
     context = browser.new_context(viewport={"width": 1180, "height": 820}, has_touch=True)  # a tablet, landscape
     page = context.new_page()
-    _open_draw(page, server)
+    open_draw(page, server)
     box = canvas_box(page)
     touch = context.new_cdp_session(page)
     path = [(box["x"] + box["width"] / 2, box["y"] + box["height"] * (0.15 + 0.035 * k)) for k in range(21)]
@@ -117,7 +101,7 @@ def test_a_finger_can_draw(browser, server):
     for x, y in path[1:]:
         touch.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
     touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-    assert _first_number(_prediction(page)) == 1
+    assert first_number(prediction(page)) == 1
     assert page.evaluate("window.scrollY") == 0
     screenshot(page, "draw-touch")
     context.close()

@@ -156,6 +156,26 @@ def test_digit_row_is_upright():
     assert trace.colorscale[0][1] == "rgb(255,255,255)" and trace.colorscale[-1][1] == "rgb(0,0,0)"  # white paper
 
 
+def test_a_gallery_tiles_many_pictures_lightly():
+    images = load_digits_dataset().images[:13]
+    titles = [f"#{i + 1}: {d}" for i, d in enumerate(load_digits_dataset().y[:13])]
+    spec = figures.gallery(images, titles, columns=6, row_height=50)
+    fig = plotly_figure(spec)
+    trace = _heatmap(fig)
+    _assert_upright_and_square(fig)
+    z = np.asarray(trace.z, dtype=float)
+    down = 8 + figures.TITLE_GAP  # rows of tiles are apart, room for the titles
+    np.testing.assert_array_equal(z[down : down + 8, 9:17], images[7])  # row 2, column 2
+    assert z.shape == (3 * down - figures.TITLE_GAP, 6 * 9 - 1)
+    assert [a.text for a in fig.layout.annotations] == titles and fig.layout.annotations[0].font.size < 14
+    assert trace.hoverinfo == "skip" and trace.text is None  # no label per pixel
+    assert fig.layout.height == 3 * 50 + 18
+    labelled = figures.digit_row(images, titles, columns=6)  # a row of examples says each pixel when hovered
+    assert len(json.dumps(spec)) < len(json.dumps(labelled)) / 2
+    with pytest.raises(ValueError, match="one title per image"):
+        figures.gallery(images, titles[:3], columns=6)
+
+
 def test_digit_image_and_signed_map():
     image = load_digits_dataset().images[0]
     fig = plotly_figure(figures.digit_image(image, title="input"))

@@ -27,7 +27,9 @@ def test_the_session_model_decides_and_can_be_swapped_for_the_ready_one(app):
     app.session_state["run"] = run
     at = _draw_page(app)
     assert "this session's model" in texts(at) and "**2 vs rest**" in texts(at)
-    at.toggle(key="draw_use_ready").set_value(True).run()
+    picker = at.segmented_control(key="draw_model")
+    assert picker.value == "session" and picker.options == ["Ready model", "This session's model (2 vs rest)"]
+    picker.set_value("ready").run()
     assert "the **ready model**" in texts(at)
 
 
@@ -69,3 +71,13 @@ def test_the_pad_reads_its_own_pictures_and_nothing_else():
     assert decode_image("data:image/png;base64,!!!") is None
     assert decode_image("data:text/html;base64,PGI+") is None
     assert decode_image("data:image/png;base64," + "A" * 10_000_000) is None
+
+
+def test_a_drawing_from_before_a_wipe_is_never_read():
+    from pages._drawing_pad import current_drawing
+
+    url = _png_url(280, 280)
+    assert current_drawing({"url": url, "clears": 2}, 2).shape == (280, 280, 4)
+    assert current_drawing({"url": url, "clears": 1}, 2) is None  # drawn before Clear, or before a drawing was kept
+    assert current_drawing(url, 0) is None and current_drawing(None, 0) is None  # not what the pad sends
+    assert current_drawing({"url": "data:text/html;base64,PGI+", "clears": 0}, 0) is None

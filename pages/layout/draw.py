@@ -1,4 +1,4 @@
-"""Draw: draw a digit and see the neuron decide, and why."""
+"""Draw: draw a digit and see the neuron decide, and why; say what it really is, and the drawing is kept."""
 
 from __future__ import annotations
 
@@ -7,42 +7,71 @@ import streamlit as st
 
 from lrviz import figures
 from lrviz.canvas import canvas_to_digit
-from lrviz.data import PIXEL_MAX
+from lrviz.data import PIXEL_MAX, Task
 from lrviz.explain import Decision, decide
 from lrviz.runs import Run
 from pages import _shared
 from pages._drawing_pad import drawing_pad
+from pages.layout import drawings as my_drawings
+from pages.layout.drawings import article
 
 CANVAS_SIZE = 280
-CLEARS = "draw_clears"  # session key: how often Clear was pressed (a new empty drawing each time)
-USE_READY = "draw_use_ready"
+CLEARS = "draw_clears"  # session key: how often the pad was wiped (Clear, or a drawing kept)
+MODEL = "draw_model"  # widget key: which model decides ("ready", "drawings" or "session")
 EXPLAIN_CLASS = "draw_explain_class"  # widget key: which neuron's score a ten-digit answer explains
 EXPLAINED_ANSWER = "draw_explained_answer"  # session key: the answer that choice was made for
+KEPT = "draw_kept"  # session key: (kind, text) of what the last "Right" / "No, it is a …" did
+PANEL = "draw_panel"  # fragment key: the pad and the answer
+MODELS_SEEN = "draw_models_seen"  # session key: the models that could decide when the page last ran
+#: The models that can decide, by the picker's value, as the picker names them.
+MODEL_NAMES = {"ready": "Ready model", "drawings": "Ready model + my drawings", "session": "This session's model"}
 
 
 def clear() -> None:
     st.session_state[CLEARS] = st.session_state.get(CLEARS, 0) + 1
 
 
-def choose_model() -> tuple[Run, bool]:
-    """The session's trained model if there is one (unless the user picks the ready one)."""
-    session_run = _shared.trained_run()
-    if session_run is None:
-        return _shared.ready_run(), False
-    if _shared.presenting():  # no switch on a projector: the choice made before stands
-        use_ready = bool(st.session_state.get(USE_READY))
-    else:
-        use_ready = st.toggle("Use the ready ten-digit model instead", key=USE_READY, persist_state="session")
-    return (_shared.ready_run(), False) if use_ready else (session_run, True)
+def models() -> dict[str, Run]:
+    """The models that can decide: the ready one, its retrain on the user's drawings, the session's own."""
+    found = {"ready": _shared.ready_run()}
+    if (handwriting := _shared.handwriting_run()) is not None:
+        found["drawings"] = handwriting
+    if (session_run := _shared.trained_run()) is not None:
+        found["session"] = session_run
+    return found
 
 
-def describe(run: Run, own: bool) -> str:
-    last = run.last
-    if own:
+def choose_model() -> tuple[Run, str]:
+    """(the model that decides, its picker value). A model that is new since the page last ran decides
+    (a retrain just done, a run just trained on Train: the retrain first); else the one picked; the
+    user can pick another."""
+    available = models()
+    seen = st.session_state.get(MODELS_SEEN, {})
+    new = [name for name in ("drawings", "session") if name in available and seen.get(name) is not available[name]]
+    if new or st.session_state.get(MODEL) not in available:
+        st.session_state[MODEL] = (new or ["ready"])[0]
+    st.session_state[MODELS_SEEN] = available
+    if len(available) > 1 and not _shared.presenting():  # no switch on a projector: the choice made before stands
+        st.segmented_control(
+            "The model that decides", list(available), key=MODEL, required=True, persist_state="session",
+            format_func=lambda name: MODEL_NAMES[name] + (f" ({available[name].settings.task.name})"
+                                                          if name == "session" else ""),
+            help="The ready model reads all ten digits. 'My drawings': the ready model retrained with the drawings "
+                 "you kept (see Your drawings below). 'This session's model': the one trained on the Train page.")
+    choice = st.session_state[MODEL]
+    return available[choice], choice
+
+
+def describe(run: Run, choice: str) -> str:
+    accuracy = f"{run.last.test_accuracy:.0%} of test digits right"
+    if choice == "session":
         return (f"Deciding with **this session's model**, trained on the Train page on **{run.settings.task.name}** "
-                f"({run.total_iterations} iterations, {last.test_accuracy:.0%} of test digits right).")
+                f"({run.total_iterations} iterations, {accuracy}).")
+    if choice == "drawings":
+        return (f"Deciding with **the ready model retrained with {run.data.extras_used.size} of your drawings** "
+                f"({_shared.run_name(run)} of this session, listed on Explore; {accuracy}).")
     why = _shared.no_session_model()
-    return (f"Deciding with the **ready model** for all ten digits ({last.test_accuracy:.0%} of test digits right)"
+    return (f"Deciding with the **ready model** for all ten digits ({accuracy})"
             + (f": {why}" if why else "."))
 
 
@@ -61,7 +90,64 @@ def answer(decision: Decision, run: Run) -> None:
         verdict = ("**Yes**" if is_yes else "**No**") if task.right is None else f"A **{decision.name}**"
         st.markdown(f"{question} {verdict}, with probability {decision.confidence:.0%}.")
     else:
-        st.markdown(f"The model reads a **{decision.name}**, with probability {decision.confidence:.0%}.")
+        st.markdown(f"The model reads {article(decision.name)} **{decision.name}**, with probability "
+                    f"{decision.confidence:.0%}.")
+
+
+def named_digit(task: Task, predicted: int) -> int | None:
+    """The digit an answer names, if it names one ("5"; not "3 or 8", nor "not 2")."""
+    digits = dict(task.sides)[task.class_names[predicted]]
+    return digits[0] if len(digits) == 1 else None
+
+
+def keep(features: np.ndarray, digit: int, task: Task, predicted: int) -> None:
+    """Keep the drawing as an example of `digit` (a button's callback), wipe the pad for the next one,
+    and say what was kept; then redraw the pad and the gallery only."""
+    drawings = _shared.drawings()
+    try:
+        drawings.add(features, digit)
+    except ValueError as error:  # the session holds as many drawings as it keeps
+        st.session_state[KEPT] = ("error", f"Not kept: {error}")
+        st.rerun(PANEL)
+    known, label = task.labels([digit])
+    if not known[0]:
+        verdict = f"this model tells {task.name} only"
+    elif label[0] == predicted:
+        verdict = "read right"
+    else:
+        verdict = f"the model read **{task.class_names[predicted]}**"
+    count, n = int(drawings.counts()[digit]), len(drawings)
+    of_digit = f"{count} of them {digit}s" if count > 1 else f"one of them {article(digit)} {digit}"
+    kept = "your first drawing" if n == 1 else f"{n} drawings now, {of_digit}"
+    st.session_state[KEPT] = ("success", f"Kept your **{digit}** ({verdict}): {kept}. See **Your drawings** below; "
+                                         "draw the next one.")
+    clear()
+    st.rerun([PANEL, my_drawings.FRAGMENT])
+
+
+def correction(features: np.ndarray, decision: Decision, run: Run) -> None:
+    """"Right" / "No, it is a …": the drawing is kept with the digit it shows. A two-class answer
+    that names no single digit ("not 2") asks for the digit instead."""
+    task = run.settings.task
+    said = named_digit(task, decision.predicted)
+    with st.container(key="correct"):
+        if said is not None:
+            row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+            row.markdown("**Is that right?**", width="content")
+            row.button(f"Right, it is {article(said)} {said}", key="correct_right", type="primary",
+                       icon=":material/check:", on_click=keep, args=(features, said, task, decision.predicted),
+                       help="Keep this drawing as an example of your handwriting, and draw the next one.")
+            prompt = "No, it is a …"
+        else:
+            prompt = "Which digit is it? Keep the drawing with its digit:"
+        st.markdown(f"**{prompt}**")
+        digits = st.container(horizontal=True, gap="xxsmall", key="correct_digits")  # made compact by the style sheet
+        for digit in range(10):
+            digits.button(str(digit), key=f"correct_{digit}", on_click=keep,
+                          args=(features, digit, task, decision.predicted), disabled=digit == said,
+                          help=f"It is {article(digit)} {digit}: keep this drawing as one.")
+        st.caption("Each drawing you keep becomes an example of your handwriting, kept by its digit: see "
+                   "**Your drawings** below.")
 
 
 def explain(decision: Decision, run: Run) -> None:
@@ -102,7 +188,7 @@ def explain(decision: Decision, run: Run) -> None:
                  "contributions")
 
 
-@st.fragment
+@st.fragment(key=PANEL)
 def draw_panel(run: Run) -> None:
     """Canvas and prediction: a fragment, so a stroke reruns only this part of the page."""
     left, right = st.columns([2, 3], gap="large")
@@ -120,12 +206,21 @@ def draw_panel(run: Run) -> None:
     with right, st.container(key="prediction"):
         features = None if image is None else canvas_to_digit(image)
         if features is None:
+            kind, text = st.session_state.get(KEPT, (None, None))
+            if kind == "success":
+                st.success(text, icon=":material/check_circle:")
+            elif kind == "error":
+                st.error(text, icon=":material/block:")
             st.info("Draw a digit on the canvas, as large as you like: the neuron's answer appears here.",
                     icon=":material/draw:")
             return
+        kind, text = st.session_state.pop(KEPT, (None, None))  # a new drawing: what was kept before is old news
+        if kind == "error":  # ... but this one could not be kept: say why, once
+            st.error(text, icon=":material/block:")
         x = features / PIXEL_MAX
         decision = decide(run.model, x, run.settings.task.class_names)
         answer(decision, run)
+        correction(features, decision, run)
         bars, seen = st.columns([3, 2])
         with bars:
             st.caption("Probability of each class")
@@ -137,10 +232,10 @@ def draw_panel(run: Run) -> None:
         explain(decision, run)
 
 
-
 def page() -> None:
     """Lay the page out (the script pages/draw.py calls this on every run)."""
     st.header("Draw a digit")
-    model_run, own = choose_model()
-    st.caption(describe(model_run, own))
+    model_run, choice = choose_model()
+    st.caption(describe(model_run, choice))
     draw_panel(model_run)
+    my_drawings.section()

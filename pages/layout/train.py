@@ -6,7 +6,7 @@ import numpy as np
 import streamlit as st
 
 from lrviz import figures
-from lrviz.data import Task
+from lrviz.data import Task, TaskData
 from lrviz.links import settings_from_query, settings_to_query
 from lrviz.model import INITS
 from lrviz.model_file import model_from_json, model_to_json, run_from_saved
@@ -27,6 +27,7 @@ LINK_READ = "link_read"  # session key: the link's query was applied (once per b
 LINK_IGNORED = "link_ignored"  # session key: what the link had that was not used
 PENDING_SETTINGS = "pending_settings"  # session key: settings the widgets take at the next run (a loaded model's)
 START_FROM = "start_from"  # widget key: initial weights of a new run
+WITH_DRAWINGS = "with_drawings"  # widget key: "my drawings" join the training set
 DEFAULTS = Settings()
 
 
@@ -173,6 +174,32 @@ def show_examples(task: Task) -> None:
         _shared.show(figures.digit_row(images, height=60), f"examples_{name}")
 
 
+def my_drawings(task: Task) -> None:
+    """"My drawings" (those kept on the Draw page) for a task that uses their digits: a toggle, and
+    a row of the drawings it adds to the training set."""
+    drawings = _shared.drawings()
+    used = task.labels(drawings.digits)[0]
+    if not used.any():
+        return
+    st.toggle(f"Add my drawings ({used.sum()} of these digits)", key=WITH_DRAWINGS, persist_state="session",
+              help="The drawings you kept on the Draw page join the training set (each counts as a few digits); "
+                   "the test set stays the digits' own, so accuracies compare with runs without them.")
+    if st.session_state.get(WITH_DRAWINGS):
+        shown = used.nonzero()[0][-10:]
+        st.caption(f"**My drawings**: {used.sum()} join the training set"
+                   + (f" (the latest {len(shown)} shown)" if len(shown) < used.sum() else ""))
+        _shared.show(figures.gallery(drawings.images[shown], [str(d) for d in drawings.digits[shown]], columns=10,
+                                     row_height=42), "examples_drawings")
+
+
+def training_data(settings: Settings) -> TaskData:
+    """The split a new run trains on: the task's, with "my drawings" when they are added."""
+    drawings = _shared.drawings()
+    if st.session_state.get(WITH_DRAWINGS) and settings.task.labels(drawings.digits)[0].any():
+        return _shared.task_data_with(settings.task.code, settings.test_size, drawings)
+    return _shared.task_data(settings.task.code, settings.test_size)
+
+
 def model_file(run: Run | None) -> None:
     """Download the current model as JSON, or load one to use here and on the Draw page."""
     with st.expander("Save or load a model", icon=":material/save:"):
@@ -210,8 +237,7 @@ def start(settings: Settings, initial: Run | None) -> None:
     if initial is not None:
         first = initial.start
         weights, origin = (first.coef, first.intercept), f"from the start of {_shared.run_name(initial)}"
-    run = Run(settings, _shared.task_data(settings.task.code, settings.test_size), initial_weights=weights,
-              origin=origin)
+    run = Run(settings, training_data(settings), initial_weights=weights, origin=origin)
     st.session_state[_shared.RUN_KEY] = run
     st.session_state[_shared.TRAINING_KEY] = True
     _shared.remember(run)  # now: a run that is stopped, or left for another page, is kept too
@@ -353,6 +379,7 @@ def settings_panel(presenting: bool) -> None:
         st.error(task_problem, icon=":material/block:")
     elif not presenting:
         show_examples(task)
+        my_drawings(task)
     settings, settings_problem = hyperparameters(task, show=not presenting) if task else (None, None)
     if settings_problem:
         st.error(settings_problem, icon=":material/block:")
