@@ -3,8 +3,9 @@
 A run yields a snapshot (weights, costs, accuracies) a few hundred times. Keeping every
 snapshot's weights costs about 1.3 MB for a ten-digit run, and a class of students makes
 many runs, so a `History` keeps:
-- the learning curve: iteration, train and test cost and accuracy of every snapshot, in
-  growable NumPy arrays (five numbers a point);
+- the learning curve: iteration, train and test cost and accuracy, the cost of the
+  mini-batch the next update uses and the training time of every snapshot, in growable
+  NumPy arrays (seven numbers a point);
 - the weights at the start (iteration 0, exactly: a new run can start from them) and at
   the log-spaced iterations a replay shows (as float32: a picture needs no more);
 - the latest snapshot whole.
@@ -19,13 +20,34 @@ import numpy as np
 from lrviz.model import Snapshot
 
 #: The curve's columns, in the order of `Curve.columns`.
-CURVE_COLUMNS = ("iteration", "train_cost", "test_cost", "train_accuracy", "test_accuracy")
+CURVE_COLUMNS = ("iteration", "train_cost", "test_cost", "train_accuracy", "test_accuracy", "batch_cost", "seconds")
+#: How much of the trend each point keeps (see `moving_average`): about the last 1 / (1 - 0.9) = 10 points count.
+TREND_SMOOTHING = 0.9
+
+
+def moving_average(values: np.ndarray, smoothing: float = TREND_SMOOTHING) -> np.ndarray:
+    """The exponential moving average of a series: t_0 = v_0, t_i = smoothing t_(i-1) + (1 - smoothing) v_i.
+
+    The trend of a noisy series (mini-batch costs): each point weighs the ones before it less
+    and less. NaN values are skipped (the trend holds its last value there).
+    """
+    if not 0.0 <= smoothing < 1.0:
+        raise ValueError(f"smoothing must be in [0, 1); got {smoothing}.")
+    values = np.asarray(values, dtype=float)
+    trend = np.empty_like(values)
+    level = np.nan
+    for i, value in enumerate(values):
+        if not np.isnan(value):
+            level = value if np.isnan(level) else smoothing * level + (1.0 - smoothing) * value
+        trend[i] = level
+    return trend
 
 
 class Curve:
     """A learning curve: one row per snapshot, growing as training goes on.
 
-    Test cost and accuracy are NaN when a run has no test set.
+    Test cost and accuracy are NaN when a run has no test set; the batch cost and the
+    seconds are NaN for snapshots that do not say them.
     """
 
     def __init__(self) -> None:
@@ -42,7 +64,8 @@ class Curve:
         if self._length == len(self._rows):
             self._rows = np.concatenate([self._rows, np.empty_like(self._rows)])
         self._rows[self._length] = [snapshot.iteration, snapshot.train_cost, _or_nan(snapshot.test_cost),
-                                    snapshot.train_accuracy, _or_nan(snapshot.test_accuracy)]
+                                    snapshot.train_accuracy, _or_nan(snapshot.test_accuracy),
+                                    _or_nan(snapshot.batch_cost), _or_nan(snapshot.seconds)]
         self._length += 1
 
     def _column(self, name: str) -> np.ndarray:
@@ -69,6 +92,21 @@ class Curve:
     @property
     def test_accuracy(self) -> np.ndarray:
         return self._column("test_accuracy")
+
+    @property
+    def batch_cost(self) -> np.ndarray:
+        """The cost of the mini-batch the next update uses (for full-batch training, the train cost)."""
+        return self._column("batch_cost")
+
+    @property
+    def batch_cost_trend(self) -> np.ndarray:
+        """The trend of the noisy mini-batch cost: its exponential moving average (`moving_average`)."""
+        return moving_average(self.batch_cost)
+
+    @property
+    def seconds(self) -> np.ndarray:
+        """The time training took to reach each point (`Snapshot.seconds`), for curves against wall time."""
+        return self._column("seconds")
 
     @property
     def has_test(self) -> bool:

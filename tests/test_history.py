@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lrviz.history import Curve, History
+from lrviz.history import Curve, History, moving_average
 from lrviz.model import Snapshot
 
 
@@ -43,3 +43,28 @@ def test_history_keeps_weights_where_asked_and_the_start_and_last_exactly():
     with pytest.raises(ValueError, match="kept no weights at iteration 6"):
         history.weights_at(6)
     assert history.nbytes < 50 * 10 * 64 * 8 / 5  # far less than every snapshot's weights
+
+
+def test_a_curve_keeps_the_batch_cost_and_the_time():
+    curve = Curve()
+    curve.append(Snapshot(0, 0.7, 0.5, np.zeros((1, 64)), np.zeros(1), batch_cost=0.9, seconds=0.0))
+    curve.append(Snapshot(5, 0.5, 0.6, np.zeros((1, 64)), np.zeros(1), batch_cost=0.3, seconds=0.25))
+    curve.append(_snapshot(6))  # a snapshot that says neither
+    np.testing.assert_array_equal(curve.batch_cost[:2], [0.9, 0.3])
+    np.testing.assert_array_equal(curve.seconds[:2], [0.0, 0.25])
+    assert np.isnan(curve.batch_cost[2]) and np.isnan(curve.seconds[2])
+    np.testing.assert_allclose(curve.batch_cost_trend, [0.9, 0.9 * 0.9 + 0.1 * 0.3, 0.9 * 0.9 + 0.1 * 0.3])
+    np.testing.assert_array_equal(curve.upto(5).seconds, [0.0, 0.25])
+
+
+def test_the_moving_average_follows_the_level_and_smooths_the_noise():
+    rng = np.random.default_rng(3)
+    level = np.r_[np.full(200, 2.0), np.full(200, 1.0)]
+    noisy = level + rng.normal(0, 0.3, size=400)
+    trend = moving_average(noisy)
+    assert trend[0] == noisy[0]
+    assert abs(trend[150:200].mean() - 2.0) < 0.05 and abs(trend[350:].mean() - 1.0) < 0.05
+    assert np.std(trend[350:]) < np.std(noisy[350:]) / 2
+    np.testing.assert_array_equal(moving_average(noisy, smoothing=0.0), noisy)  # no smoothing: the series itself
+    with pytest.raises(ValueError, match="smoothing"):
+        moving_average(noisy, smoothing=1.0)
