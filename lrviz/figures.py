@@ -74,7 +74,7 @@ CURVE_TRACES = (("train cost", "train_cost", "y", TRAIN_COLOR, None, 3),
 #: A mini-batch run's learning curve also has, before those (drawn beneath them): the noisy cost of
 #: each mini-batch, thin and grey, and its trend.
 BATCH_TRACES = (("mini-batch cost", "batch_cost", "y", MUTED_COLOR, None, 1),
-                ("mini-batch cost, trend", "batch_cost_trend", "y", colors.ARROW, "dash", 2))
+                ("mini-batch trend", "batch_cost_trend", "y", colors.ARROW, "dash", 2))
 
 #: What every figure shares: no Plotly template (plotly.js draws faster without one), a
 #: transparent background (the page's shows through), and the app's font.
@@ -401,7 +401,7 @@ def compare_curves(runs: Sequence[RunLine], *, log_y: bool = False, x_axis: XAxi
         yaxis=dict(PLOT_AXIS, title=dict(text="cost J (log scale)" if log_y else "cost J"),
                    type="log" if log_y else "linear", rangemode="tozero"),
         height=height, margin=dict(l=10, r=10, t=10, b=10), hovermode="x unified",
-        legend=dict(orientation="h", yanchor="top", y=-0.18, x=0),
+        legend=dict(orientation="h", yanchor="top", y=-0.24, x=0),
     ))
 
 

@@ -21,24 +21,32 @@ from lrviz.model import Snapshot
 
 #: The curve's columns, in the order of `Curve.columns`.
 CURVE_COLUMNS = ("iteration", "train_cost", "test_cost", "train_accuracy", "test_accuracy", "batch_cost", "seconds")
-#: How much of the trend each point keeps (see `moving_average`): about the last 1 / (1 - 0.9) = 10 points count.
-TREND_SMOOTHING = 0.9
+#: The trend of a noisy cost averages over about this share of the iterations made so far (see `moving_average`).
+TREND_SHARE = 0.1
 
 
-def moving_average(values: np.ndarray, smoothing: float = TREND_SMOOTHING) -> np.ndarray:
-    """The exponential moving average of a series: t_0 = v_0, t_i = smoothing t_(i-1) + (1 - smoothing) v_i.
+def moving_average(values: np.ndarray, iterations: np.ndarray, share: float = TREND_SHARE) -> np.ndarray:
+    """The trend of a noisy series measured at `iterations`: an exponential moving average whose memory grows
+    with training, so that it keeps close behind the fast fall of the first iterations and is smooth where
+    training has slowed down.
 
-    The trend of a noisy series (mini-batch costs): each point weighs the ones before it less
-    and less. NaN values are skipped (the trend holds its last value there).
+    t_0 = v_0 and t_i = t_(i-1) + w_i (v_i - t_(i-1)), with w_i = 1 - exp(-(x_i - x_(i-1)) / τ_i) and
+    τ_i = max(1, share · x_i): each point weighs about the last `share` of the iterations x made so far,
+    however unevenly the points are spaced. NaN values are skipped (the trend holds its last value there).
     """
-    if not 0.0 <= smoothing < 1.0:
-        raise ValueError(f"smoothing must be in [0, 1); got {smoothing}.")
+    if not share > 0:
+        raise ValueError(f"share must be positive; got {share}.")
     values = np.asarray(values, dtype=float)
+    iterations = np.asarray(iterations, dtype=float)
+    if values.shape != iterations.shape:
+        raise ValueError(f"values and iterations must have the same shape; got {values.shape} and {iterations.shape}.")
+    gaps = np.diff(iterations, prepend=iterations[:1])
+    weights = -np.expm1(-gaps / np.maximum(1.0, share * iterations))
     trend = np.empty_like(values)
     level = np.nan
-    for i, value in enumerate(values):
-        if not np.isnan(value):
-            level = value if np.isnan(level) else smoothing * level + (1.0 - smoothing) * value
+    for i, (value, weight) in enumerate(zip(values.tolist(), weights.tolist(), strict=True)):
+        if value == value:  # not NaN
+            level = value if level != level else level + weight * (value - level)
         trend[i] = level
     return trend
 
@@ -101,7 +109,7 @@ class Curve:
     @property
     def batch_cost_trend(self) -> np.ndarray:
         """The trend of the noisy mini-batch cost: its exponential moving average (`moving_average`)."""
-        return moving_average(self.batch_cost)
+        return moving_average(self.batch_cost, self._column("iteration"))
 
     @property
     def seconds(self) -> np.ndarray:

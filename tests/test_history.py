@@ -53,18 +53,31 @@ def test_a_curve_keeps_the_batch_cost_and_the_time():
     np.testing.assert_array_equal(curve.batch_cost[:2], [0.9, 0.3])
     np.testing.assert_array_equal(curve.seconds[:2], [0.0, 0.25])
     assert np.isnan(curve.batch_cost[2]) and np.isnan(curve.seconds[2])
-    np.testing.assert_allclose(curve.batch_cost_trend, [0.9, 0.9 * 0.9 + 0.1 * 0.3, 0.9 * 0.9 + 0.1 * 0.3])
+    w = 1 - np.exp(-5 / 1)  # five iterations later, with a memory of max(1, 0.1 * 5) iterations
+    np.testing.assert_allclose(curve.batch_cost_trend, [0.9, 0.9 + w * (0.3 - 0.9), 0.9 + w * (0.3 - 0.9)])
     np.testing.assert_array_equal(curve.upto(5).seconds, [0.0, 0.25])
 
 
-def test_the_moving_average_follows_the_level_and_smooths_the_noise():
+def test_the_trend_follows_the_level_and_smooths_the_noise():
     rng = np.random.default_rng(3)
-    level = np.r_[np.full(200, 2.0), np.full(200, 1.0)]
-    noisy = level + rng.normal(0, 0.3, size=400)
-    trend = moving_average(noisy)
+    iterations = np.arange(0, 4000, 10)
+    level = np.where(iterations < 2000, 2.0, 1.0)
+    noisy = level + rng.normal(0, 0.3, size=len(iterations))
+    trend = moving_average(noisy, iterations)
     assert trend[0] == noisy[0]
-    assert abs(trend[150:200].mean() - 2.0) < 0.05 and abs(trend[350:].mean() - 1.0) < 0.05
-    assert np.std(trend[350:]) < np.std(noisy[350:]) / 2
-    np.testing.assert_array_equal(moving_average(noisy, smoothing=0.0), noisy)  # no smoothing: the series itself
-    with pytest.raises(ValueError, match="smoothing"):
-        moving_average(noisy, smoothing=1.0)
+    late = iterations >= 3000
+    assert abs(trend[(iterations >= 1500) & (iterations < 2000)].mean() - 2.0) < 0.05
+    assert abs(trend[late].mean() - 1.0) < 0.05
+    assert np.std(trend[late]) < np.std(noisy[late]) / 3
+
+
+def test_the_trend_keeps_close_behind_a_fast_fall():
+    """Log-spaced points at the start, then every 10 iterations, as a run's learning curve has them: a
+    trend with a memory of a fixed number of points would lag far behind the first fall."""
+    iterations = np.unique(np.r_[np.geomspace(1, 1000, 40).round(), np.arange(0, 1001, 10)])
+    cost = 1.0 / (1.0 + iterations / 10)
+    trend = moving_average(cost, iterations)
+    assert np.all(trend >= cost - 1e-12)  # a falling series: the trend is behind, above it
+    assert np.max((trend - cost) / cost) < 0.6 and np.median((trend - cost) / cost) < 0.15
+    with pytest.raises(ValueError, match="share"):
+        moving_average(cost, iterations, share=0)

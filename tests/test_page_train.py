@@ -210,7 +210,7 @@ def test_solver_widgets_set_the_runs_settings(app):
     assert at.query_params["solver"] == "adam" and at.query_params["batch"] == "32"
     # the live curve shows the noisy mini-batch cost and its trend beneath the train and test lines
     names = [trace["name"] for trace in chart(at, "curve")["data"]]
-    assert names[:3] == ["mini-batch cost", "mini-batch cost, trend", "train cost"]
+    assert names[:3] == ["mini-batch cost", "mini-batch trend", "train cost"]
     np.testing.assert_allclose(array(chart(at, "curve")["data"][0]["y"]), run.curve.batch_cost)
     assert "Adam" in texts(at) or "Adam" in run.label
 
@@ -237,7 +237,7 @@ def test_step_makes_one_update_and_shows_what_it_changed(app):
     assert "**One update** of run 1 (gradient descent), iteration 0 → 1, on a mini-batch of 16 of the 288" in shown
     metrics = {m.label: m for m in at.metric}
     assert metrics["Training cost"].value == f"{step.after.train_cost:.4f}"
-    assert metrics["This mini-batch's cost"].value == f"{step.batch_cost_after:.4f}"
+    assert metrics["Mini-batch cost"].value == f"{step.batch_cost_after:.4f}"
     np.testing.assert_allclose(array(chart(at, "step_change")["data"][0]["z"]), step.coef_change.reshape(8, 8))
     batch = array(chart(at, "step_batch")["data"][0]["z"])
     np.testing.assert_allclose(batch[:8, :8], run.data.X_train[step.batch[0]].reshape(8, 8), atol=1e-4)

@@ -57,7 +57,7 @@ def compare(runs: list) -> None:
     chosen = st.multiselect("Runs to compare", list(names), key=COMPARE_RUNS,
                             help="Every run of this session, named by its settings.")
     picked = [names[name] for name in chosen]
-    a, b, c, d = st.columns([2, 2, 2, 4], vertical_alignment="center")
+    a, b, c, d = st.columns([150, 140, 130, 340], vertical_alignment="center")  # as their contents
     a.button("Remove picked", key="remove_runs", icon=":material/delete:", on_click=remove,
              args=(picked,), disabled=not picked)
     b.button("Clear all runs", key="clear_runs", icon=":material/delete_sweep:", on_click=remove, args=(list(runs),))
@@ -164,16 +164,15 @@ def solver_comparison(runs: list) -> None:
                            format_func=lambda solver: SOLVER_NAMES[Solver(solver)],
                            help="The solvers to train: one run each, the same in everything else.")
         rates = learning_rates(base, [str(solver) for solver in solvers], st.session_state[SOLVERS_FROM])
-        batch = SETTINGS["batch_size"].format(base.batch_size)
+        batch = "full batches" if base.batch_size is None else f"mini-batches of {base.batch_size}"
         st.caption(f"Each run: {base.task.name}, {base.iterations} iterations, L2 {base.l2:g}, {batch}"
                    + (f", from the start of {_shared.run_name(start)}." if start is not None else
                       f", initial weights {SETTINGS['init'].format(base.init)}."))
-        busy = bool(st.session_state.get(PENDING))
-        st.button("Train them side by side", key="compare_solvers", type="primary", icon=":material/play_arrow:",
-                  on_click=queue_comparison, args=(base, rates, start), disabled=not solvers or busy,
-                  help="New runs of this session, one per solver, trained one after another.")
-        if st.session_state.get(PENDING):
+        if st.session_state.get(PENDING):  # (before the button: once they are trained, it can be pressed again)
             train_comparison(st.session_state[PENDING])
+        st.button("Train them side by side", key="compare_solvers", type="primary", icon=":material/play_arrow:",
+                  on_click=queue_comparison, args=(base, rates, start), disabled=not solvers,
+                  help="New runs of this session, one per solver, trained one after another.")
 
 
 def train_comparison(pending: list) -> None:

@@ -278,8 +278,9 @@ def _rule(step: backprop.SolverStep, i: tuple[int, int]) -> None:
         st.latex(r"\hat m = \frac{m}{1 - \beta_1^{k+1}}, \qquad \hat s = \frac{s}{1 - \beta_2^{k+1}}, \qquad "
                  r"w \leftarrow w - \alpha_k \frac{\hat m}{\sqrt{\hat s} + \varepsilon}")
         st.latex(rf"m = {tex(ADAM_BETA1)} \times {tex(m[i], True)} + {tex(1 - ADAM_BETA1)} \times {tex(g, True)} "
-                 rf"= {tex(m_new[i])}, \qquad s = {tex(ADAM_BETA2)} \times {tex(s[i], True)} + {tex(1 - ADAM_BETA2)} "
-                 rf"\times {tex(g, True)}^2 = {tex(s_new[i])}")
+                 rf"= {tex(m_new[i])}")
+        st.latex(rf"s = {tex(ADAM_BETA2)} \times {tex(s[i], True)} + {tex(1 - ADAM_BETA2)} \times {tex(g, True)}^2 "
+                 rf"= {tex(s_new[i])}")
         st.latex(rf"\hat m = \frac{{{tex(m_new[i])}}}{{{tex(c1)}}} = {tex(m_new[i] / c1)}, \qquad "
                  rf"\hat s = \frac{{{tex(s_new[i])}}}{{{tex(c2)}}} = {tex(s_new[i] / c2)}")
         st.latex(rf"\Delta w = -{tex(step.step_size)} \times \frac{{{tex(m_new[i] / c1)}}}"

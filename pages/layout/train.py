@@ -20,6 +20,8 @@ PRESETS = {"0 vs 1": "0v1", "2 vs rest": "2vrest", "all ten": "all", "custom": N
 DIGIT_OPTIONS = list(range(10))
 TRAIN_SETTINGS = "train_settings"  # session key: (Settings or None, the run to start from) for the live panel
 LAST_STEP = "last_step"  # session key: (run, Step) of the last press of Step
+#: Widths of Train, Step, Stop, Continue and Reset: as their labels, so that each fits at 1280 pixels.
+BUTTON_WIDTHS = [75, 72, 72, 103, 79]
 LINK_READ = "link_read"  # session key: the link's query was applied (once per browser session)
 LINK_IGNORED = "link_ignored"  # session key: what the link had that was not used
 PENDING_SETTINGS = "pending_settings"  # session key: settings the widgets take at the next run (a loaded model's)
@@ -115,8 +117,7 @@ def batch_note(settings: Settings) -> str:
     if settings.batch_size is None or settings.batch_size >= m:
         return f"Every update uses all {m} training digits."
     per_epoch = -(-m // settings.batch_size)
-    return (f"Each update uses {settings.batch_size} of the {m} training digits: {per_epoch} updates a pass. "
-            "The mini-batch's cost is noisy; the curve shows it and its trend.")
+    return f"Each update uses {settings.batch_size} of the {m} training digits: {per_epoch} updates a pass."
 
 
 def hyperparameters(task: Task, show: bool = True) -> tuple[Settings | None, str | None]:
@@ -245,7 +246,7 @@ def buttons(settings: Settings | None, initial: Run | None, run: Run | None, tra
     """Train and Stop; Step, Continue and Reset too, but not in presentation mode (there the page shows
     the essential controls only, and the settings that make a step worth watching are hidden)."""
     presenting = _shared.presenting()
-    cols = st.columns(2 if presenting else 5, gap="xsmall")
+    cols = st.columns(2 if presenting else BUTTON_WIDTHS, gap="xsmall")
     cols[0].button("Train", key="train", type="primary", icon=":material/play_arrow:", on_click=start,
                    args=(settings, initial), disabled=settings is None or training, width="stretch",
                    help="Start a new run from the initial weights with these settings.")
@@ -283,7 +284,7 @@ def step_result(run: Run, step: Step) -> None:
                  help=f"The cost on all training digits: {before.train_cost:.6f} before, {after.train_cost:.6f} "
                       "after.")
         if batch is not None:
-            b.metric("This mini-batch's cost", f"{step.batch_cost_after:.4f}",
+            b.metric("Mini-batch cost", f"{step.batch_cost_after:.4f}",
                      f"{step.batch_cost_after - step.batch_cost_before:+.3g}", delta_color="inverse",
                      help=f"The cost on the {len(batch)} digits the update used: {step.batch_cost_before:.6f} before, "
                           f"{step.batch_cost_after:.6f} after. It falls more than the whole set's: the update "
