@@ -347,3 +347,51 @@ def test_solvers_from_the_start_of_an_earlier_run(app):
         np.testing.assert_array_equal(run.start.coef, first.start.coef)
         assert run.label.endswith("from the start of run 1")
     assert at.multiselect(key="compare_runs").value == [f"run {k}: {run.label}" for k, run in enumerate(runs, 2)]
+
+
+def test_every_setting_round_trips_widgets_link_and_model_file(app):
+    """Widgets -> the address -> a new visitor's widgets -> a trained model's file -> another visitor's widgets,
+    for every setting of the table (none at its default), without naming them."""
+    from streamlit.testing.v1 import AppTest
+
+    from lrviz.settings import WidgetKind
+    from pages import _settings
+
+    from conftest import APP
+
+    chosen = Settings(task=Task.parse("38v5"), solver="momentum", learning_rate=0.2, momentum=0.5, lr_decay=0.01,
+                      batch_size=32, iterations=7, l2=0.01, init="random", seed=5, test_size=0.25)
+    getters = {WidgetKind.SELECT_SLIDER: "select_slider", WidgetKind.NUMBER_INPUT: "number_input",
+               WidgetKind.RADIO: "radio", WidgetKind.SEGMENTED_CONTROL: "button_group"}
+
+    def widgets(at):
+        return {entry.name: getattr(at, getters[entry.widget.kind])(key=_settings.widget_key(entry)).value
+                for entry in _settings.HYPERPARAMETERS}
+
+    expected = {entry.name: _settings.to_widget(entry, getattr(chosen, entry.name))
+                for entry in _settings.HYPERPARAMETERS}
+    assert all(getattr(chosen, entry.name) != entry.default for entry in _settings.HYPERPARAMETERS)
+    at = app.run()
+    at.button_group(key="task_preset").set_value("custom").run()
+    at.multiselect(key="task_left").set_value([3, 8])
+    at.multiselect(key="task_right").set_value([5])
+    for _ in range(2):  # (a widget is enabled once the setting it depends on has been chosen: momentum by the solver)
+        for entry in _settings.HYPERPARAMETERS:
+            widget = getattr(at, getters[entry.widget.kind])(key=_settings.widget_key(entry))
+            if not widget.disabled:
+                widget.set_value(expected[entry.name])
+        at.run()
+    assert widgets(at) == expected
+    link = dict(at.query_params)
+    visitor = AppTest.from_file(APP, default_timeout=60)
+    visitor.query_params.update(link)
+    visitor.run()
+    assert not visitor.warning and widgets(visitor) == expected
+    visitor.button(key="train").click().run()
+    run = visitor.session_state["run"]
+    assert run.settings == chosen and run.iteration == 7
+    other = AppTest.from_file(APP, default_timeout=60).run()
+    other.file_uploader(key="load_model").set_value(("m.json", model_to_json(run).encode(), "application/json"))
+    other.run()
+    assert not other.error and widgets(other) == expected
+    assert other.session_state["run"].settings == chosen
