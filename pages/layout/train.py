@@ -93,12 +93,14 @@ def task_picker() -> tuple[Task | None, str | None]:
         return None, str(error)
 
 
+#: The line of help under the solver: its update rule, in the notation of How it works (α the learning rate,
+#: dw the gradient).
 SOLVER_RULES = {
-    Solver.GD: "Each update: w ← w − η·g, a step down the gradient g.",
-    Solver.MOMENTUM: "Each update: v ← μ·v − η·g, then w ← w + v: the steps build up speed where the "
+    Solver.GD: "Each update: w ← w − α·dw, a step down the gradient dw.",
+    Solver.MOMENTUM: "Each update: v ← μ·v − α·dw, then w ← w + v: the steps build up speed where the "
                      "gradient keeps its direction.",
-    Solver.ADAM: "Each update moves every weight by about η, in the direction its gradient has mostly had "
-                 "(running averages of g and g²).",
+    Solver.ADAM: "Each update moves every weight by about α, the way its gradient has mostly pointed "
+                 "(running averages of dw and dw²).",
     Solver.NEWTON: "Each update jumps to the minimum of the cost's quadratic model (the Hessian): a handful "
                    "of updates reach the optimum, each costing far more.",
 }
