@@ -209,8 +209,8 @@ def test_a_link_with_solver_settings_sets_their_widgets(app):
                              "decay": "0.001", "batch": "64", "iters": "50"})
     at = app.run()
     assert not at.exception and not at.warning
-    assert at.button_group(key="solver").value == "momentum" and at.number_input(key="momentum").value == 0.5
-    assert at.select_slider(key="batch").value == 64 and at.number_input(key="decay").value == 0.001
+    assert at.button_group(key="solver").value == "momentum" and at.select_slider(key="momentum").value == 0.5
+    assert at.select_slider(key="batch").value == 64 and at.select_slider(key="decay").value == 0.001
     at.button(key="train").click().run()
     assert at.session_state["run"].settings == Settings(task=Task.parse("2vrest"), solver="momentum",
                                                         learning_rate=0.1, momentum=0.5, lr_decay=0.001,
@@ -249,7 +249,7 @@ def test_a_model_file_carries_the_solver_settings_into_the_widgets(app):
     at.run()
     assert not at.exception and not at.error
     assert at.button_group(key="solver").value == "adam" and at.select_slider(key="batch").value == 32
-    assert at.select_slider(key="lr").value == 0.01 and at.number_input(key="decay").value == 0.001
+    assert at.select_slider(key="lr").value == 0.01 and at.select_slider(key="decay").value == 0.001
     run = at.session_state["run"]
     np.testing.assert_array_equal(run.model.optimizer_state_.moments["first_moment"][0],
                                   original.model.optimizer_state_.moments["first_moment"][0])

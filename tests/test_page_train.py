@@ -185,10 +185,10 @@ def test_every_setting_has_its_widget_with_the_tables_help(app):
         assert widget.label == entry.title and widget.help == entry.help
     assert at.button_group(key="solver").value == "gd" and at.select_slider(key="batch").value == "full"
     # momentum is only the momentum solver's: its widget is disabled for the others, as is the seed with zeros
-    assert at.number_input(key="momentum").disabled and at.number_input(key="seed").disabled
-    assert not at.number_input(key="decay").disabled
+    assert at.select_slider(key="momentum").disabled and at.number_input(key="seed").disabled
+    assert not at.select_slider(key="decay").disabled
     at.button_group(key="solver").set_value("momentum").run()
-    assert not at.number_input(key="momentum").disabled
+    assert not at.select_slider(key="momentum").disabled
     at.button_group(key="solver").set_value("newton").run()
     assert at.select_slider(key="lr").disabled and at.select_slider(key="batch").disabled
     assert "Newton's method always uses all 288 training digits" in texts(at)
@@ -199,7 +199,7 @@ def test_solver_widgets_set_the_runs_settings(app):
     at.button_group(key="solver").set_value("adam").run()
     at.select_slider(key="lr").set_value(0.01)
     at.select_slider(key="batch").set_value(32)
-    at.number_input(key="decay").set_value(0.001)
+    at.select_slider(key="decay").set_value(0.001)
     at.number_input(key="iters").set_value(120).run()
     assert "Each update uses 32 of the 288 training digits: 9 updates a pass" in texts(at)
     at.button(key="train").click().run()
@@ -235,6 +235,9 @@ def test_step_makes_one_update_and_shows_what_it_changed(app):
     assert len(step.batch) == 16
     shown = texts(at)
     assert "**One update** of run 1 (gradient descent), iteration 0 → 1, on a mini-batch of 16 of the 288" in shown
+    progress = " ".join(p.proto.text for p in at.get("progress"))
+    assert (f"Iteration 1 of 1000: **Step** took the training cost from {step.before.train_cost:.4f} to "
+            f"{step.after.train_cost:.4f}") in progress
     metrics = {m.label: m for m in at.metric}
     assert metrics["Training cost"].value == f"{step.after.train_cost:.4f}"
     assert metrics["Mini-batch cost"].value == f"{step.batch_cost_after:.4f}"

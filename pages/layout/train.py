@@ -405,7 +405,13 @@ def live_panel(side_by_side: bool = False) -> None:
         view.show(run)
         last_step = st.session_state.get(LAST_STEP)
         if last_step is not None and last_step[0] is run and last_step[1].after is run.last:
-            step_result(run, last_step[1])
+            step = last_step[1]
+            # the step's outcome where the eye is, in the progress line (the page does not move); the rest below
+            progress.progress(min(1.0, run.iteration / max(run.target, 1)),
+                              text=f"Iteration {run.iteration} of {run.target}: **Step** took the training cost from "
+                                   f"{step.before.train_cost:.4f} to {step.after.train_cost:.4f} (what it changed is "
+                                   "shown below the charts).")
+            step_result(run, step)
 
 
 def settings_panel(presenting: bool) -> None:
