@@ -355,11 +355,11 @@ class XAxis(StrEnum):
     """What a comparison of learning curves puts on its x axis."""
 
     ITERATIONS = "iterations"  # updates made
-    SECONDS = "seconds"  # the time training took (`Curve.seconds`)
+    SECONDS = "seconds"  # the time training computed (`Curve.seconds`: CPU time, without the waits of a busy machine)
     EPOCHS = "epochs"  # examples seen, in passes over the training set: updates / updates per epoch
 
 
-X_AXIS_TITLES = {XAxis.ITERATIONS: "iteration (updates)", XAxis.SECONDS: "training time (s)",
+X_AXIS_TITLES = {XAxis.ITERATIONS: "iteration (updates)", XAxis.SECONDS: "computing time (s)",
                  XAxis.EPOCHS: "examples seen (epochs: passes over the training set)"}
 
 

@@ -113,7 +113,7 @@ class Curve:
 
     @property
     def seconds(self) -> np.ndarray:
-        """The time training took to reach each point (`Snapshot.seconds`), for curves against wall time."""
+        """The time training took to reach each point (`Snapshot.seconds`), for curves against time."""
         return self._column("seconds")
 
     @property

@@ -223,7 +223,7 @@ def _timed_curve(n, seconds_per_update):
 
 @pytest.mark.parametrize("axis, title, x_fast, x_slow", [
     ("iterations", "iteration (updates)", [0, 10, 20], [0, 10, 20]),
-    ("seconds", "training time (s)", [0, 0.01, 0.02], [0, 1, 2]),
+    ("seconds", "computing time (s)", [0, 0.01, 0.02], [0, 1, 2]),
     ("epochs", "examples seen (epochs: passes over the training set)", [0, 10, 20], [0, 1, 2]),
 ])
 def test_compare_curves_against_iterations_time_or_examples_seen(axis, title, x_fast, x_slow):

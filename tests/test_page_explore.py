@@ -318,7 +318,7 @@ def test_solvers_side_by_side_from_the_same_start(app):
     assert len(set(colors)) == 4
     at.button_group(key="compare_x").set_value("seconds").run()
     spec = chart(at, "compare_chart")
-    assert spec["layout"]["xaxis"]["title"]["text"] == "training time (s)"
+    assert spec["layout"]["xaxis"]["title"]["text"] == "computing time (s)"
     np.testing.assert_allclose(array(spec["data"][6]["x"]), runs[3].curve.seconds)
     at.button_group(key="compare_x").set_value("epochs").run()
     spec = chart(at, "compare_chart")

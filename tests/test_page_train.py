@@ -236,8 +236,8 @@ def test_step_makes_one_update_and_shows_what_it_changed(app):
     shown = texts(at)
     assert "**One update** of run 1 (gradient descent), iteration 0 → 1, on a mini-batch of 16 of the 288" in shown
     progress = " ".join(p.proto.text for p in at.get("progress"))
-    assert (f"Iteration 1 of 1000: **Step** took the training cost from {step.before.train_cost:.4f} to "
-            f"{step.after.train_cost:.4f}") in progress
+    assert (f"Iteration 1 of 1000 · **Step**: cost {step.before.train_cost:.4f} → "
+            f"{step.after.train_cost:.4f}, details below") in progress
     metrics = {m.label: m for m in at.metric}
     assert metrics["Training cost"].value == f"{step.after.train_cost:.4f}"
     assert metrics["Mini-batch cost"].value == f"{step.batch_cost_after:.4f}"

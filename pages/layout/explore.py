@@ -13,7 +13,7 @@ from pages.layout.train import TRAIN_SETTINGS
 
 COMPARE_RUNS = "compare_runs"  # widget key: the runs on the comparison chart (by their names)
 COMPARE_X = "compare_x"  # widget key: the chart's x axis
-X_AXES = {figures.XAxis.ITERATIONS: "iterations", figures.XAxis.SECONDS: "wall time",
+X_AXES = {figures.XAxis.ITERATIONS: "iterations", figures.XAxis.SECONDS: "computing time",
           figures.XAxis.EPOCHS: "examples seen"}
 SOLVERS_FROM = "solvers_from"  # widget key: where a comparison of solvers starts
 SOLVERS = "solvers"  # widget key: the solvers compared
@@ -57,16 +57,17 @@ def compare(runs: list) -> None:
     chosen = st.multiselect("Runs to compare", list(names), key=COMPARE_RUNS,
                             help="Every run of this session, named by its settings.")
     picked = [names[name] for name in chosen]
-    a, b, c, d = st.columns([150, 140, 130, 340], vertical_alignment="center")  # as their contents
+    a, b, c = st.columns([2, 2, 3], vertical_alignment="center")
     a.button("Remove picked", key="remove_runs", icon=":material/delete:", on_click=remove,
              args=(picked,), disabled=not picked)
     b.button("Clear all runs", key="clear_runs", icon=":material/delete_sweep:", on_click=remove, args=(list(runs),))
     log_y = c.toggle("Log scale", key="compare_log", help="A log scale shows the slow end of training.")
-    x_axis = d.segmented_control("Against", list(X_AXES), format_func=X_AXES.get, key=COMPARE_X, required=True,
-                                 default=figures.XAxis.ITERATIONS,
-                                 help="Iterations: updates made. Wall time: the seconds training computed (on this "
-                                      "shared server; it varies a little from run to run). Examples seen: passes "
-                                      "over the training set (an update of a mini-batch of 32 sees 32 examples).")
+    x_axis = st.segmented_control("Against", list(X_AXES), format_func=X_AXES.get, key=COMPARE_X, required=True,
+                                  default=figures.XAxis.ITERATIONS,
+                                  help="Iterations: updates made. Computing time: the seconds of CPU training took, "
+                                       "without the waits of a busy server (what the solver itself costs). Examples "
+                                       "seen: passes over the training set (an update of a mini-batch of 32 sees 32 "
+                                       "examples).")
     if not picked:
         st.info("Pick one or more runs to see their learning curves side by side.")
         return
@@ -158,7 +159,7 @@ def solver_comparison(runs: list) -> None:
     with st.container(key="solver_comparison", border=True):
         st.subheader("Solvers side by side")
         st.caption("Train gradient descent, momentum, Adam and Newton's method from the same start, then compare "
-                   "their curves against iterations, wall time or examples seen.")
+                   "their curves against iterations, computing time or examples seen.")
         base, start = comparison_start(runs)
         solvers = st.pills("Solvers", list(Solver), selection_mode="multi", default=list(Solver), key=SOLVERS,
                            format_func=lambda solver: SOLVER_NAMES[Solver(solver)],

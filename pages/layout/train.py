@@ -406,11 +406,10 @@ def live_panel(side_by_side: bool = False) -> None:
         last_step = st.session_state.get(LAST_STEP)
         if last_step is not None and last_step[0] is run and last_step[1].after is run.last:
             step = last_step[1]
-            # the step's outcome where the eye is, in the progress line (the page does not move); the rest below
+            # the step's outcome where the eye is, in the progress line (one line: the page does not move)
             progress.progress(min(1.0, run.iteration / max(run.target, 1)),
-                              text=f"Iteration {run.iteration} of {run.target}: **Step** took the training cost from "
-                                   f"{step.before.train_cost:.4f} to {step.after.train_cost:.4f} (what it changed is "
-                                   "shown below the charts).")
+                              text=f"Iteration {run.iteration} of {run.target} · **Step**: cost "
+                                   f"{step.before.train_cost:.4f} → {step.after.train_cost:.4f}, details below")
             step_result(run, step)
 
 
