@@ -10,6 +10,11 @@ This is the math the How-it-works page shows with the numbers of a real model:
 - Over a batch of m examples the gradient is the average of the examples' gradients, plus
   the L2 term: dW = (A - Y)^T X / m + l2 W and db = mean(A - Y), exactly what the training
   loop (`lrviz.neuron.BinaryCrossEntropy` / `SoftmaxCrossEntropy`) computes.
+- One update of a solver (`solver_step`): how that gradient g becomes the change of the
+  weights, with every number of the rule (see `lrviz.optimizers`): gradient descent
+  ΔW = -η g; momentum v <- μ v - η g, ΔW = v; Adam's moments m and s, their bias correction
+  and ΔW = -η m̂ / (√ŝ + ε); Newton's Hessian H, its damping λ, the direction
+  d = (H + λI)^-1 g and the step ΔW = -t d.
 
 Everything is computed from the logits z, never from a rounded a: in floating point a =
 sigmoid(z) is exactly 1 once z > 37 (and exactly 0 once z < -745), where -y/a + (1 - y)/(1 - a)
@@ -30,6 +35,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from lrviz import neuron
 from lrviz.model import LogisticRegressionGD
+from lrviz.optimizers import ADAM_BETA1, ADAM_BETA2, NEWTON_DAMPING, Solver, SolverState, make_optimizer
 
 #: Largest exponent whose exp is finite in float64 (exp(709.78) ~ 1.8e308).
 _EXP_MAX = math.log(np.finfo(float).max)
@@ -173,16 +179,7 @@ def batch_gradient(model: LogisticRegressionGD, X, y_index) -> tuple[np.ndarray,
     check_is_fitted(model)
     X = _check_features(model, X, batch=True)
     n_classes = len(model.classes_)
-    y_index = np.asarray(y_index)
-    if y_index.shape != (X.shape[0],):
-        raise ValueError(f"y_index must hold one class index per row of X ({X.shape[0]}); "
-                         f"got shape {y_index.shape}.")
-    if y_index.dtype == bool or not np.issubdtype(y_index.dtype, np.integer):
-        raise ValueError(f"y_index must hold whole-number class indices; got dtype {y_index.dtype}.")
-    bad = y_index[(y_index < 0) | (y_index >= n_classes)]
-    if bad.size:
-        raise ValueError(f"class index {int(bad[0])} is not a class of this model: its class indices are "
-                         f"0 to {n_classes - 1} (classes {model.classes_.tolist()}).")
+    y_index = _check_indices(y_index, X.shape[0], model.classes_)
     W, b = np.asarray(model.coef_, dtype=float), np.asarray(model.intercept_, dtype=float)
     Z = X @ W.T + b
     _check_logits(Z)
@@ -194,6 +191,121 @@ def batch_gradient(model: LogisticRegressionGD, X, y_index) -> tuple[np.ndarray,
     m = X.shape[0]
     dW = residual.T @ X / m + float(model.l2) * W
     return dW, residual.mean(axis=0)
+
+
+@dataclass(frozen=True)
+class SolverStep:
+    """Every number of one update of a model's weights by a solver (see `solver_step`).
+
+    - solver; updates: k, the updates made before this one (the step's number, from 0);
+      step_size: η_k = learning_rate / (1 + lr_decay k) (None for Newton's method, which sets
+      its own); momentum: μ (the momentum solver's; None for the others).
+    - rows: the examples (indices into the X given) the update averages over; None for all.
+    - cost_before, cost_after: the cost J on those examples before and after the update.
+    - dW, db: the gradient g at the weights before (shaped like coef_ and intercept_).
+    - coef_change, intercept_change: ΔW and Δb, the update itself (made by the solver's own
+      optimizer, `lrviz.optimizers`, on copies of the weights).
+    - moments_before, moments_after: the solver's running arrays by name, each (W part, b
+      part): "velocity" (momentum), "first_moment" and "second_moment" (Adam); empty for others.
+    - bias_correction: Adam's (1 - β1^(k+1), 1 - β2^(k+1)); None for the others.
+    - Newton's method only (else None): hessian_size (its rows: every weight and bias),
+      hessian_diagonal (shaped like (coef_ | intercept_), the curvature of each parameter
+      on its own), damping λ = NEWTON_DAMPING ‖g‖, direction d = (H + λI)^-1 g (as (dW part,
+      db part)), and step_length t with ΔW = -t d: 1, or halved until the cost fell enough
+      (0 when no step could lower the cost).
+    """
+
+    solver: Solver
+    updates: int
+    step_size: float | None
+    momentum: float | None
+    rows: np.ndarray | None
+    cost_before: float
+    cost_after: float
+    dW: np.ndarray
+    db: np.ndarray
+    coef_change: np.ndarray
+    intercept_change: np.ndarray
+    moments_before: dict[str, tuple[np.ndarray, np.ndarray]]
+    moments_after: dict[str, tuple[np.ndarray, np.ndarray]]
+    bias_correction: tuple[float, float] | None = None
+    hessian_size: int | None = None
+    hessian_diagonal: np.ndarray | None = None
+    damping: float | None = None
+    direction: tuple[np.ndarray, np.ndarray] | None = None
+    step_length: float | None = None
+
+
+def solver_step(model: LogisticRegressionGD, X, y_index, *, rows: np.ndarray | None = None,
+                solver: str | None = None, learning_rate: float | None = None,
+                state: SolverState | None = None) -> SolverStep:
+    """One update of a fitted model's weights, with every number of its rule; the model is left as it is.
+
+    X and y_index are the training examples and their class indices; `rows` the mini-batch
+    the update averages over (None: all of them; Newton's method always takes all). `solver`
+    (default: the model's) steps with `learning_rate` (default: the model's) and the model's
+    momentum and lr_decay, from the optimizer `state` (default: the model's own when it is the
+    model's solver, else a fresh one, as for a first update). The update is the one training
+    would make: that solver's `lrviz.optimizers.Optimizer`, run on copies.
+    """
+    check_is_fitted(model)
+    X = _check_features(model, X, batch=True)
+    y_index = _check_indices(y_index, X.shape[0], model.classes_)
+    solver = Solver(model.solver if solver is None else solver)
+    learning_rate = float(model.learning_rate if learning_rate is None else learning_rate)
+    if state is None:
+        state = model.optimizer_state_ if solver == model.solver else SolverState()
+    state = state.copy()
+    if solver == Solver.NEWTON:
+        rows = None
+    if rows is not None:
+        X, y_index = X[rows], y_index[rows]
+    n_classes = len(model.classes_)
+    objective = (neuron.BinaryCrossEntropy(X, y_index, model.l2) if n_classes == 2
+                 else neuron.SoftmaxCrossEntropy(X, y_index, n_classes, model.l2))
+    W, b = np.array(model.coef_, dtype=float), np.array(model.intercept_, dtype=float)
+    W_before, b_before = W.copy(), b.copy()
+    with np.errstate(over="ignore", invalid="ignore"):
+        cost_before = objective.forward(W, b)
+        dW, db = (g.copy() for g in objective.backward(W))
+        newton = _newton_parts(objective, dW, db) if solver == Solver.NEWTON else {}
+        optimizer = make_optimizer(solver, state, W, b, learning_rate=learning_rate, lr_decay=float(model.lr_decay),
+                                   momentum=float(model.momentum))
+        updates = state.updates
+        moments_before = {name: (mW.copy(), mb.copy()) for name, (mW, mb) in state.moments.items()}
+        step_size = None if solver == Solver.NEWTON else optimizer.step_size()
+        objective.forward(W, b)  # the optimizer steps from the objective evaluated at (W, b)
+        optimizer.step(objective, W, b, cost_before)
+        cost_after = objective.forward(W, b)
+    coef_change, intercept_change = W - W_before, b - b_before
+    if newton:
+        d_W, d_b = newton["direction"]
+        length = float(np.vdot(d_W, d_W) + np.vdot(d_b, d_b))
+        along = 0.0 if length == 0 else -float(np.vdot(coef_change, d_W) + np.vdot(intercept_change, d_b)) / length
+        # the line search takes t = 1, 1/2, 1/4, ...: the nearest of those, exactly (or 0: no step)
+        newton["step_length"] = 2.0 ** round(math.log2(along)) if along > 0 else 0.0
+    correction = None
+    if solver == Solver.ADAM:
+        correction = (1.0 - ADAM_BETA1 ** (updates + 1), 1.0 - ADAM_BETA2 ** (updates + 1))
+    return SolverStep(
+        solver=solver, updates=updates, step_size=step_size,
+        momentum=float(model.momentum) if solver == Solver.MOMENTUM else None,
+        rows=None if rows is None else np.asarray(rows).copy(), cost_before=cost_before, cost_after=cost_after,
+        dW=dW, db=db, coef_change=coef_change, intercept_change=intercept_change, moments_before=moments_before,
+        moments_after={name: (mW.copy(), mb.copy()) for name, (mW, mb) in state.moments.items()},
+        bias_correction=correction, **newton)
+
+
+def _newton_parts(objective, dW: np.ndarray, db: np.ndarray) -> dict:
+    """Newton's Hessian (its size and diagonal), damping and direction at the last `forward`."""
+    g = np.concatenate([dW, db[:, np.newaxis]], axis=1).ravel()
+    H = objective.hessian()
+    damping = NEWTON_DAMPING * float(np.linalg.norm(g))
+    diagonal = np.diag(H).reshape(dW.shape[0], -1).copy()
+    H[np.diag_indices_from(H)] += damping
+    d = np.linalg.solve(H, g).reshape(dW.shape[0], -1)
+    return dict(hessian_size=len(g), hessian_diagonal=diagonal, damping=damping,
+                direction=(d[:, :-1].copy(), d[:, -1].copy()))
 
 
 # -- checks and safe arithmetic -------------------------------------------------------------
@@ -217,6 +329,21 @@ def _check_features(model: LogisticRegressionGD, X, *, batch: bool) -> np.ndarra
     if not np.all(np.isfinite(X)):
         raise ValueError("the features must be finite numbers; got NaN or infinity.")
     return X
+
+
+def _check_indices(y_index, m: int, classes: np.ndarray) -> np.ndarray:
+    """Class indices, one per example of a batch of m, each an index into `classes`."""
+    n_classes = len(classes)
+    y_index = np.asarray(y_index)
+    if y_index.shape != (m,):
+        raise ValueError(f"y_index must hold one class index per row of X ({m}); got shape {y_index.shape}.")
+    if y_index.dtype == bool or not np.issubdtype(y_index.dtype, np.integer):
+        raise ValueError(f"y_index must hold whole-number class indices; got dtype {y_index.dtype}.")
+    bad = y_index[(y_index < 0) | (y_index >= n_classes)]
+    if bad.size:
+        raise ValueError(f"class index {int(bad[0])} is not a class of this model: its class indices are "
+                         f"0 to {n_classes - 1} (classes {classes.tolist()}).")
+    return y_index
 
 
 def _check_index(y_index, n_classes: int) -> int:

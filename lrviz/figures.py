@@ -24,6 +24,7 @@ import copy
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
@@ -65,9 +66,15 @@ TILE_GAP = 1
 #: Blank rows above each row of titled tiles but the first: room for the titles even when
 #: a narrow column draws the tiles small.
 TITLE_GAP = 4
-#: The learning curve's traces, in order: (name, axis, colour, dash).
-CURVE_TRACES = (("train cost", "y", TRAIN_COLOR, None), ("test cost", "y", TEST_COLOR, None),
-                ("train accuracy", "y2", TRAIN_COLOR, "dot"), ("test accuracy", "y2", TEST_COLOR, "dot"))
+#: The learning curve's traces, in order: (name, the `Curve` column it draws, axis, colour, dash, width).
+CURVE_TRACES = (("train cost", "train_cost", "y", TRAIN_COLOR, None, 3),
+                ("test cost", "test_cost", "y", TEST_COLOR, None, 3),
+                ("train accuracy", "train_accuracy", "y2", TRAIN_COLOR, "dot", 2),
+                ("test accuracy", "test_accuracy", "y2", TEST_COLOR, "dot", 2))
+#: A mini-batch run's learning curve also has, before those (drawn beneath them): the noisy cost of
+#: each mini-batch, thin and grey, and its trend.
+BATCH_TRACES = (("mini-batch cost", "batch_cost", "y", MUTED_COLOR, None, 1),
+                ("mini-batch trend", "batch_cost_trend", "y", colors.ARROW, "dash", 2))
 
 #: What every figure shares: no Plotly template (plotly.js draws faster without one), a
 #: transparent background (the page's shows through), and the app's font.
@@ -189,17 +196,18 @@ def weight_mosaic(coef: np.ndarray, class_names: Sequence[str], *, limit: float 
 
 
 def weight_maps(coef: np.ndarray, class_names: Sequence[str], *, limit: float | None = None,
-                height: int | None = None) -> Figure:
+                height: int | None = None, name: str = "weight") -> Figure:
     """The weights as 8x8 pictures: one map for a two-class model, one per class otherwise.
 
     coef has shape (1, 64) or (K, 64). A two-class map's blue (positive) weights push
     toward `class_names[1]`, red ones toward `class_names[0]`. All maps share one colour
-    range from -limit to +limit (default: the largest |weight|), centred at zero.
+    range from -limit to +limit (default: the largest |weight|), centred at zero. `name`
+    is what the values are called (e.g. "ΔW" for the change of the weights by one update).
     """
     coef = np.asarray(coef, dtype=float)
     names, columns = _map_names(coef.shape[0], class_names)
-    trace, titles = _tiled_heatmap(coef, names, columns, "weight", colorscale=WEIGHT_COLORSCALE,
-                                   colorbar=dict(title=dict(text="weight"), thickness=12))
+    trace, titles = _tiled_heatmap(coef, names, columns, name, colorscale=WEIGHT_COLORSCALE,
+                                   colorbar=dict(title=dict(text=name), thickness=12))
     trace.update(weight_mosaic(coef, class_names, limit=limit))
     rows = -(-coef.shape[0] // columns)
     return dict(data=[trace], layout=dict(
@@ -275,38 +283,45 @@ def signed_map(values_: np.ndarray, *, name: str, title: str | None = None, heig
                 layout=layout)
 
 
-def learning_curve_points(curve: Curve, start: int = 0) -> dict:
+def _curve_traces(with_test: bool, mini_batch: bool) -> tuple[tuple, ...]:
+    """The learning curve's traces (entries of BATCH_TRACES and CURVE_TRACES), in the order drawn."""
+    traces = (BATCH_TRACES if mini_batch else ()) + CURVE_TRACES
+    return tuple(trace for trace in traces if with_test or not trace[0].startswith("test"))
+
+
+def learning_curve_points(curve: Curve, start: int = 0, *, mini_batch: bool = False) -> dict:
     """The curve's points from index `start` on, as the learning curve's traces hold them:
     {"x": iterations, "y": [one list per trace of `learning_curve`]}. A live view sends
-    these to extend a curve it already shows."""
+    these to extend a curve it already shows. `mini_batch` as in `learning_curve`."""
     x = curve.iterations[start:].tolist()
-    series = [curve.train_cost, curve.test_cost, curve.train_accuracy, curve.test_accuracy]
-    if not curve.has_test:
-        series = series[0::2]
-    return dict(x=x, y=[values(column[start:]) for column in series])
+    traces = _curve_traces(curve.has_test, mini_batch)
+    return dict(x=x, y=[values(getattr(curve, column)[start:]) for _, column, *_ in traces])
 
 
 def learning_curve(curve: Curve, *, log_y: bool = False, max_iteration: int | None = None,
-                   height: int = 330, with_test: bool | None = None) -> Figure:
+                   height: int = 330, with_test: bool | None = None, mini_batch: bool = False) -> Figure:
     """Train and test cost against iteration (left axis) and accuracy (dotted, right axis).
 
     `max_iteration` fixes the x range (e.g. to the planned number of iterations) so
     that the axis does not jump while a run is drawn live. `with_test` (default: whether
-    the curve has test points) says whether the test traces are drawn.
+    the curve has test points) says whether the test traces are drawn. `mini_batch` adds,
+    beneath them, the cost of each mini-batch as the run met it (thin and grey: it is noisy)
+    and its trend (`Curve.batch_cost_trend`, dashed), for a run trained on mini-batches.
     """
     with_test = curve.has_test if with_test is None else with_test
-    shown = [trace for trace in CURVE_TRACES if with_test or not trace[0].startswith("test")]
-    points = learning_curve_points(curve) if len(curve) else dict(x=[], y=[[] for _ in shown])
+    x = curve.iterations.tolist()
     traces = []
-    for (name, axis, color, dash), y in zip(shown, points["y"], strict=True):
-        line = dict(color=color, width=3 if axis == "y" else 2)
+    for name, column, axis, color, dash, width in _curve_traces(with_test, mini_batch):
+        line = dict(color=color, width=width)
         if dash:
             line["dash"] = dash
-        trace = dict(type="scatter", x=points["x"], y=y, name=name, mode="lines", line=line)
+        trace = dict(type="scatter", x=x, y=values(getattr(curve, column)), name=name, mode="lines", line=line)
         if axis == "y2":
             trace["yaxis"] = "y2"
+        if name.startswith("mini-batch"):
+            trace["legendrank"] = 1001  # listed after the train and test lines
         traces.append(trace)
-    last = points["x"][-1] if points["x"] else 1
+    last = x[-1] if x else 1
     return dict(data=traces, layout=dict(
         **copy.deepcopy(BASE_LAYOUT),
         xaxis=dict(PLOT_AXIS, title=dict(text="iteration"), range=[0, max(max_iteration or 0, last, 1)]),
@@ -355,24 +370,57 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, class_names: Sequen
     )
 
 
-def compare_curves(runs: Sequence[tuple[str, Curve, str]], *, log_y: bool = False, height: int = 420) -> Figure:
-    """The learning curves of several runs on one chart, given as (label, curve, colour): train cost
-    solid, test cost dashed, each run in its own colour (`lrviz.colors.run_color`)."""
+class XAxis(StrEnum):
+    """What a comparison of learning curves puts on its x axis."""
+
+    ITERATIONS = "iterations"  # updates made
+    SECONDS = "seconds"  # the time training computed (`Curve.seconds`: CPU time, without the waits of a busy machine)
+    EPOCHS = "epochs"  # examples seen, in passes over the training set: updates / updates per epoch
+
+
+X_AXIS_TITLES = {XAxis.ITERATIONS: "iteration (updates)", XAxis.SECONDS: "computing time (s)",
+                 XAxis.EPOCHS: "examples seen (epochs: passes over the training set)"}
+
+
+@dataclass(frozen=True)
+class RunLine:
+    """One run on a comparison chart: its label, learning curve and colour (`lrviz.colors.run_color`),
+    and how many updates make one pass over its training set (1 for full-batch training)."""
+
+    label: str
+    curve: Curve
+    color: str
+    updates_per_epoch: int = 1
+
+    def x(self, axis: XAxis) -> np.ndarray:
+        """The curve's points on `axis`."""
+        if axis == XAxis.SECONDS:
+            return self.curve.seconds
+        if axis == XAxis.EPOCHS:
+            return self.curve.iterations / self.updates_per_epoch
+        return self.curve.iterations
+
+
+def compare_curves(runs: Sequence[RunLine], *, log_y: bool = False, x_axis: XAxis = XAxis.ITERATIONS,
+                   height: int = 420) -> Figure:
+    """The learning curves of several runs on one chart: train cost solid, test cost dashed, each run
+    in its own colour, against iterations, training time or examples seen (`x_axis`)."""
+    x_axis = XAxis(x_axis)
     traces = []
-    for label, curve, color in runs:
-        x = curve.iterations.tolist()
-        traces.append(dict(type="scatter", x=x, y=values(curve.train_cost), name=f"{label} · train", mode="lines",
-                           legendgroup=label, line=dict(color=color, width=2.5)))
-        if curve.has_test:
-            traces.append(dict(type="scatter", x=x, y=values(curve.test_cost), name=f"{label} · test", mode="lines",
-                               legendgroup=label, line=dict(color=color, width=2, dash="dash")))
+    for run in runs:
+        x = values(run.x(x_axis))
+        traces.append(dict(type="scatter", x=x, y=values(run.curve.train_cost), name=f"{run.label} · train",
+                           mode="lines", legendgroup=run.label, line=dict(color=run.color, width=2.5)))
+        if run.curve.has_test:
+            traces.append(dict(type="scatter", x=x, y=values(run.curve.test_cost), name=f"{run.label} · test",
+                               mode="lines", legendgroup=run.label, line=dict(color=run.color, width=2, dash="dash")))
     return dict(data=traces, layout=dict(
         **copy.deepcopy(BASE_LAYOUT),
-        xaxis=dict(PLOT_AXIS, title=dict(text="iteration"), rangemode="tozero"),
+        xaxis=dict(PLOT_AXIS, title=dict(text=X_AXIS_TITLES[x_axis]), rangemode="tozero"),
         yaxis=dict(PLOT_AXIS, title=dict(text="cost J (log scale)" if log_y else "cost J"),
                    type="log" if log_y else "linear", rangemode="tozero"),
         height=height, margin=dict(l=10, r=10, t=10, b=10), hovermode="x unified",
-        legend=dict(orientation="h", yanchor="top", y=-0.18, x=0),
+        legend=dict(orientation="h", yanchor="top", y=-0.24, x=0),
     ))
 
 

@@ -3,8 +3,9 @@
 A run yields a snapshot (weights, costs, accuracies) a few hundred times. Keeping every
 snapshot's weights costs about 1.3 MB for a ten-digit run, and a class of students makes
 many runs, so a `History` keeps:
-- the learning curve: iteration, train and test cost and accuracy of every snapshot, in
-  growable NumPy arrays (five numbers a point);
+- the learning curve: iteration, train and test cost and accuracy, the cost of the
+  mini-batch the next update uses and the training time of every snapshot, in growable
+  NumPy arrays (seven numbers a point);
 - the weights at the start (iteration 0, exactly: a new run can start from them) and at
   the log-spaced iterations a replay shows (as float32: a picture needs no more);
 - the latest snapshot whole.
@@ -19,13 +20,42 @@ import numpy as np
 from lrviz.model import Snapshot
 
 #: The curve's columns, in the order of `Curve.columns`.
-CURVE_COLUMNS = ("iteration", "train_cost", "test_cost", "train_accuracy", "test_accuracy")
+CURVE_COLUMNS = ("iteration", "train_cost", "test_cost", "train_accuracy", "test_accuracy", "batch_cost", "seconds")
+#: The trend of a noisy cost averages over about this share of the iterations made so far (see `moving_average`).
+TREND_SHARE = 0.1
+
+
+def moving_average(values: np.ndarray, iterations: np.ndarray, share: float = TREND_SHARE) -> np.ndarray:
+    """The trend of a noisy series measured at `iterations`: an exponential moving average whose memory grows
+    with training, so that it keeps close behind the fast fall of the first iterations and is smooth where
+    training has slowed down.
+
+    t_0 = v_0 and t_i = t_(i-1) + w_i (v_i - t_(i-1)), with w_i = 1 - exp(-(x_i - x_(i-1)) / τ_i) and
+    τ_i = max(1, share · x_i): each point weighs about the last `share` of the iterations x made so far,
+    however unevenly the points are spaced. NaN values are skipped (the trend holds its last value there).
+    """
+    if not share > 0:
+        raise ValueError(f"share must be positive; got {share}.")
+    values = np.asarray(values, dtype=float)
+    iterations = np.asarray(iterations, dtype=float)
+    if values.shape != iterations.shape:
+        raise ValueError(f"values and iterations must have the same shape; got {values.shape} and {iterations.shape}.")
+    gaps = np.diff(iterations, prepend=iterations[:1])
+    weights = -np.expm1(-gaps / np.maximum(1.0, share * iterations))
+    trend = np.empty_like(values)
+    level = np.nan
+    for i, (value, weight) in enumerate(zip(values.tolist(), weights.tolist(), strict=True)):
+        if value == value:  # not NaN
+            level = value if level != level else level + weight * (value - level)
+        trend[i] = level
+    return trend
 
 
 class Curve:
     """A learning curve: one row per snapshot, growing as training goes on.
 
-    Test cost and accuracy are NaN when a run has no test set.
+    Test cost and accuracy are NaN when a run has no test set; the batch cost and the
+    seconds are NaN for snapshots that do not say them.
     """
 
     def __init__(self) -> None:
@@ -42,7 +72,8 @@ class Curve:
         if self._length == len(self._rows):
             self._rows = np.concatenate([self._rows, np.empty_like(self._rows)])
         self._rows[self._length] = [snapshot.iteration, snapshot.train_cost, _or_nan(snapshot.test_cost),
-                                    snapshot.train_accuracy, _or_nan(snapshot.test_accuracy)]
+                                    snapshot.train_accuracy, _or_nan(snapshot.test_accuracy),
+                                    _or_nan(snapshot.batch_cost), _or_nan(snapshot.seconds)]
         self._length += 1
 
     def _column(self, name: str) -> np.ndarray:
@@ -69,6 +100,21 @@ class Curve:
     @property
     def test_accuracy(self) -> np.ndarray:
         return self._column("test_accuracy")
+
+    @property
+    def batch_cost(self) -> np.ndarray:
+        """The cost of the mini-batch the next update uses (for full-batch training, the train cost)."""
+        return self._column("batch_cost")
+
+    @property
+    def batch_cost_trend(self) -> np.ndarray:
+        """The trend of the noisy mini-batch cost: its exponential moving average (`moving_average`)."""
+        return moving_average(self.batch_cost, self._column("iteration"))
+
+    @property
+    def seconds(self) -> np.ndarray:
+        """The time training took to reach each point (`Snapshot.seconds`), for curves against time."""
+        return self._column("seconds")
 
     @property
     def has_test(self) -> bool:

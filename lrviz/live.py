@@ -108,14 +108,17 @@ class LiveFeed:
 
     `shown` is how many curve points the mounted chart already holds (those it was drawn
     with). Each frame then sends the points after the last frame's, and the latest weights
-    whole (they all change at every update).
+    whole (they all change at every update). `mini_batch`: the chart has the mini-batch
+    cost and its trend too (see `lrviz.figures.learning_curve`).
     """
 
-    def __init__(self, shown: int, class_names: Sequence[str]) -> None:
+    def __init__(self, shown: int, class_names: Sequence[str], *, mini_batch: bool = False) -> None:
         self.sent = shown
         self.class_names = tuple(class_names)
+        self.mini_batch = mini_batch
 
     def frame(self, curve: Curve, iteration: int, coef: np.ndarray) -> Frame:
         """The next frame, for a run whose curve and weights are now `curve` and `coef`."""
         start, self.sent = self.sent, len(curve)
-        return Frame(iteration, start, learning_curve_points(curve, start), weight_mosaic(coef, self.class_names))
+        return Frame(iteration, start, learning_curve_points(curve, start, mini_batch=self.mini_batch),
+                     weight_mosaic(coef, self.class_names))

@@ -47,7 +47,7 @@ class Snapshot:
     last snapshot of a call to `train`, where it is a `StopReason`. `batch_cost` is the
     cost of the mini-batch the next update uses, at these weights: the noisy cost that
     mini-batch training sees (for full-batch training, the training cost). `seconds` is the
-    time training took to get here (`train_seconds_`), for curves against wall time.
+    time training took to get here (`train_seconds_`), for curves against time.
     """
 
     iteration: int
@@ -105,7 +105,8 @@ class LogisticRegressionGD(ClassifierMixin, BaseEstimator):
         weights (a `lrviz.optimizers.SolverState`: updates made, momentum's velocity,
         Adam's moments, the mini-batch seed); `train(resume=True)` goes on from it.
     train_seconds_ : the time the training loop has spent computing so far, over every call
-        (resumed ones too), not counting the pauses of `train`.
+        (resumed ones too), not counting the pauses of `train`: the CPU time of the thread
+        that trains (see `lrviz.training.Pause`).
     n_features_in_ : number of features seen in `fit`.
     """
 

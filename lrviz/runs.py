@@ -9,8 +9,8 @@ remembers its snapshots compactly (`lrviz.history`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 import numpy as np
@@ -18,8 +18,9 @@ import numpy as np
 from lrviz.data import DEFAULT_SPLIT_SEED, Task, TaskData, load_task
 from lrviz.divergence import Divergence
 from lrviz.history import Curve, History
+from lrviz.minibatches import MiniBatches
 from lrviz.model import Snapshot
-from lrviz.optimizers import SolverState
+from lrviz.optimizers import Solver, SolverState
 from lrviz.settings import Settings
 from lrviz.training import StopReason
 
@@ -31,6 +32,10 @@ READY_SETTINGS_KW = dict(learning_rate=1.0, iterations=2000)
 CURVE_POINTS = 100
 #: Weight maps a run keeps for a replay, log-spaced (see `lrviz.history`).
 REPLAY_POINTS = 40
+#: Iterations Newton's method gets in a comparison of solvers (`solver_runs`): it reaches the
+#: optimum in about ten, and each of its iterations costs as much as a hundred of the others
+#: on ten digits (it solves a 650 x 650 system).
+NEWTON_ITERATIONS = 20
 
 
 class RunStatus(StrEnum):
@@ -150,6 +155,24 @@ class Run:
         return RunStatus.STOPPED
 
     @property
+    def mini_batches(self) -> MiniBatches | None:
+        """The order of the mini-batches the run trains on (`rows(k)`, `per_epoch`); None for full-batch
+        training, and before the run has begun (its model then has no state yet)."""
+        return None if self.last is None else self.model.mini_batches(len(self.data.X_train))
+
+    @property
+    def next_batch(self) -> np.ndarray | None:
+        """The examples (indices into `data.X_train`) the next update averages over; None for all of them."""
+        batches = self.mini_batches
+        return None if batches is None else batches.rows(self.model.optimizer_state_.updates)
+
+    @property
+    def updates_per_epoch(self) -> int:
+        """Updates in one pass over the training examples: 1 for full-batch training."""
+        batches = self.mini_batches
+        return 1 if batches is None else batches.per_epoch
+
+    @property
     def divergence(self) -> Divergence | None:
         """Why the run diverged and what to try instead (its `message` explains it), or None."""
         return self.model.divergence_ if self.status == RunStatus.DIVERGED else None
@@ -187,8 +210,7 @@ class Run:
                              "learning rate.")
         before = self.last if self.last is not None else self.begin()
         state_before = self.model.optimizer_state_.copy()
-        batches = self.model.mini_batches(len(self.data.X_train))
-        batch = None if batches is None else batches.rows(state_before.updates)
+        batch = self.next_batch
         X, y = (self.data.X_train, self.data.y_train) if batch is None else (
             self.data.X_train[batch], self.data.y_train[batch])
         batch_cost_before = self.model.cost(X, y)
@@ -262,6 +284,44 @@ class Run:
         model = sum(getattr(self.model, name).nbytes for name in ("coef_", "intercept_", "cost_history_")
                     if hasattr(self.model, name))
         return self.history.nbytes + model
+
+
+def solver_runs(base: Settings, learning_rates: Mapping[str, float | None], *, start: Run | None = None,
+                data: TaskData | None = None, newton_iterations: int = NEWTON_ITERATIONS) -> list[Run]:
+    """New runs that differ from `base` in their solver only, for a comparison: one per solver of
+    `learning_rates` (solver name -> its learning rate; Newton's method needs none).
+
+    All of them start from the same weights and meet the same mini-batches: those of `base`
+    (its initialisation and seed), or the initial weights of `start` (a run of the same task
+    and test share, whose `start` they all take). Newton's method makes at most
+    `newton_iterations` updates. ValueError for an unknown solver or a run of another task.
+    """
+    if not learning_rates:
+        raise ValueError("Pick at least one solver to compare.")
+    unknown = [name for name in learning_rates if name not in set(Solver)]
+    if unknown:
+        raise ValueError(f"{str(unknown[0])[:20]!r} is not a solver; the solvers are "
+                         f"{', '.join(map(str, Solver))}.")
+    weights, origin = None, None
+    if start is not None:
+        if start.start is None:
+            raise ValueError("That run has not begun: it has no initial weights to start from.")
+        if (start.settings.task, start.settings.test_size) != (base.task, base.test_size):
+            raise ValueError(f"That run is of another task or test share ({start.settings.task.name}); runs compared "
+                             "from its start must have its data.")
+        weights, origin = (start.start.coef, start.start.intercept), f"from the start of {start.name or 'a run'}"
+    data = data if data is not None else (start.data if start is not None else None)
+    runs = []
+    for solver, learning_rate in learning_rates.items():
+        changes = {"solver": solver}
+        if learning_rate is not None:
+            changes["learning_rate"] = learning_rate
+        if solver == Solver.NEWTON:
+            changes["iterations"] = min(base.iterations, newton_iterations)
+        run = Run(replace(base, **changes), data, initial_weights=weights, origin=origin)
+        data = run.data  # one split for all
+        runs.append(run)
+    return runs
 
 
 def log_spaced(n: int, count: int = 40) -> list[int]:

@@ -185,6 +185,14 @@ SOLVER_NAMES = {Solver.GD: "gradient descent", Solver.MOMENTUM: "momentum", Solv
                 Solver.NEWTON: "Newton's method"}
 #: The learning rates a slider offers: 1, 2 and 5 times the powers of ten from 1e-4 to 10.
 LEARNING_RATES = tuple(m * 10.0**e for e in range(-4, 2) for m in (1, 2, 5) if m * 10.0**e <= 10)
+#: A learning rate that suits each solver on the digits, to start a comparison from: gradient descent takes
+#: large steps on this convex cost, momentum's steps add up to about ten of its learning rate, and Adam's
+#: step is about its learning rate for every weight (Newton's method needs none).
+SOLVER_LEARNING_RATES = {Solver.GD: 1.0, Solver.MOMENTUM: 0.1, Solver.ADAM: 0.01, Solver.NEWTON: None}
+#: The momenta a slider offers: none (plain gradient descent) to nearly all of the last step.
+MOMENTA = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99)
+#: The step decays a slider offers: none, then 1, 2 and 5 times the powers of ten from 1e-4 to 0.1.
+DECAYS = (0.0,) + tuple(m * 10.0**e for e in range(-4, 0) for m in (1, 2, 5) if m * 10.0**e <= 0.1)
 #: The batch sizes a slider offers, from one example to all of them (None).
 BATCH_SIZES = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, None)
 TEST_SHARES = tuple(round(0.05 * k, 2) for k in range(1, 11))
@@ -228,14 +236,14 @@ class Settings:
         label=lambda s: f"lr {s.learning_rate:g}" if _uses_learning_rate(s) else None)
     momentum: float = setting(
         0.9, title="Momentum", link="momentum", estimator="momentum", range=(0.0, 0.99),
-        widget=Widget(WidgetKind.NUMBER_INPUT, step=0.05, format="%g"),
+        widget=Widget(WidgetKind.SELECT_SLIDER, options=MOMENTA),
         applies=lambda s: s.solver == Solver.MOMENTUM,
         help="How much of the last step each step keeps (the momentum solver): 0 is plain gradient descent, "
              "0.9 is usual.",
         label=lambda s: f"momentum {s.momentum:g}" if s.solver == Solver.MOMENTUM else None)
     lr_decay: float = setting(
         0.0, title="Step decay", link="decay", estimator="lr_decay", range=(0.0, 1.0),
-        widget=Widget(WidgetKind.NUMBER_INPUT, step=0.001, format="%g"), applies=_uses_learning_rate,
+        widget=Widget(WidgetKind.SELECT_SLIDER, options=DECAYS), applies=_uses_learning_rate,
         help="Shrinks the step as training goes on: update k uses learning rate / (1 + decay·k), so 0.001 halves "
              "it after 1000 updates. 0 keeps it constant. Mini-batches need a decay to settle at the minimum.",
         label=lambda s: f"decay {s.lr_decay:g}" if s.lr_decay and _uses_learning_rate(s) else None)

@@ -79,7 +79,7 @@ class View:
         with self.curve:
             feed_slot = st.container(key="live_feed")  # hidden (see the style sheet)
         pacer = FramePacer(run.iteration, run.target, min_duration=min_duration)
-        feed = LiveFeed(len(run.curve), run.settings.task.class_names)
+        feed = LiveFeed(len(run.curve), run.settings.task.class_names, mini_batch=run.mini_batches is not None)
         steps = run.advance()
         while True:
             with _shared.TRAINING_TURNS.turn():  # compute in turns with the other sessions' runs
@@ -108,11 +108,29 @@ class View:
                                text=f"Iteration {run.iteration} of {run.target}{before}")
 
 
+def train_in_turns(run: Run, report: Callable[[Run], None], every: float = 0.25) -> None:
+    """Advance a run to its target without live charts (e.g. one of several compared), computing in
+    turns with the other sessions' runs, and call `report(run)` about every `every` seconds and at
+    the end (a progress bar: a click elsewhere on the page ends the training there)."""
+    steps = run.advance()
+    reported = time.perf_counter()
+    while True:
+        with _shared.TRAINING_TURNS.turn():
+            snapshot = next(steps, None)
+        if snapshot is None:
+            break
+        if time.perf_counter() - reported >= every:
+            report(run)
+            reported = time.perf_counter()
+    report(run)
+
+
 def curve_figure(run: Run, log_y: bool, final: bool) -> figures.Figure:
     """The learning curve as the pages show it: spanning the planned iterations while a run goes,
-    and only those it ran once it has blown up (so that the blow-up fills the chart)."""
+    and only those it ran once it has blown up (so that the blow-up fills the chart); with the
+    noisy mini-batch cost and its trend for a run trained on mini-batches."""
     end = max(run.iteration, 1) if final and run.status == "diverged" else run.target
-    return figures.learning_curve(run.curve, log_y=log_y, max_iteration=end)
+    return figures.learning_curve(run.curve, log_y=log_y, max_iteration=end, mini_batch=run.mini_batches is not None)
 
 
 def curve_text(run: Run) -> str:

@@ -55,7 +55,7 @@ STYLE = """
 .st-key-answer h1 { font-size: 5.5rem; line-height: 1.05; padding: 0; }
 .st-key-task_preset button { padding-left: 0.6rem; padding-right: 0.6rem; }
 .st-key-correct_digits button { min-width: 2.2rem; padding-left: 0.3rem; padding-right: 0.3rem; }
-:is(.st-key-train, .st-key-stop, .st-key-continue, .st-key-reset) button {
+:is(.st-key-train, .st-key-step, .st-key-stop, .st-key-continue, .st-key-reset) button {
     padding-left: 0.4rem; padding-right: 0.4rem; }
 @media (max-width: 1000px) {
   :is(COLUMNS) { flex-wrap: wrap; }

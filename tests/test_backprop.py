@@ -269,3 +269,78 @@ def test_batch_gradient_rejects_bad_input(binary, X, y_index, message):
 def test_an_unfitted_model_is_refused():
     with pytest.raises(ValueError, match="not fitted"):
         backprop.example_pass(LogisticRegressionGD(), np.zeros(64), 0)
+
+
+# -- one update of a solver ------------------------------------------------------------------
+
+SOLVER_CASES = [("gd", 0.5, None), ("momentum", 0.1, 32), ("adam", 0.01, 16), ("newton", 0.05, None)]
+
+
+@pytest.mark.parametrize("task", ["0v1", "all"])
+@pytest.mark.parametrize("solver, learning_rate, batch_size", SOLVER_CASES)
+def test_a_solver_step_is_the_update_training_makes(task, solver, learning_rate, batch_size):
+    """The numbers solver_step gives are those of the run's own next update, and they follow the rule."""
+    from lrviz.optimizers import ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, NEWTON_DAMPING
+    from lrviz.runs import Run
+    from lrviz.settings import Settings
+
+    run = Run(Settings(task=Task.parse(task), solver=solver, learning_rate=learning_rate, batch_size=batch_size,
+                       lr_decay=0.01, iterations=2, l2=0.01))
+    list(run.advance())
+    model = run.model
+    coef_before = model.coef_.copy()
+    y = backprop.class_indices(model, run.data.y_train)
+    step = backprop.solver_step(model, run.data.X_train, y, rows=run.next_batch)
+    np.testing.assert_array_equal(model.coef_, coef_before)  # the model is left as it was
+    X = run.data.X_train if step.rows is None else run.data.X_train[step.rows]
+    g = backprop.batch_gradient(model, X, y if step.rows is None else y[step.rows])
+    taken = run.step()
+    np.testing.assert_allclose(step.coef_change, taken.coef_change, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(step.intercept_change, taken.intercept_change, rtol=1e-12, atol=1e-15)
+    assert step.cost_before == pytest.approx(taken.batch_cost_before, rel=1e-12)
+    assert step.cost_after == pytest.approx(taken.batch_cost_after, rel=1e-12)
+    assert step.updates == 2 and step.solver == solver
+    if batch_size:
+        np.testing.assert_array_equal(step.rows, taken.batch)
+    np.testing.assert_allclose(step.dW, g[0], atol=1e-14)
+    eta = None if solver == "newton" else learning_rate / (1 + 0.01 * 2)
+    assert step.step_size == (pytest.approx(eta) if eta else None)
+    if solver == "gd":
+        np.testing.assert_allclose(step.coef_change, -eta * step.dW, atol=1e-15)
+    elif solver == "momentum":
+        (v, _), (v_new, _) = step.moments_before["velocity"], step.moments_after["velocity"]
+        np.testing.assert_allclose(v_new, 0.9 * v - eta * step.dW, atol=1e-15)
+        np.testing.assert_allclose(step.coef_change, v_new, atol=1e-15)
+        assert step.momentum == 0.9
+    elif solver == "adam":
+        (m, _), (m_new, _) = step.moments_before["first_moment"], step.moments_after["first_moment"]
+        (s, _), (s_new, _) = step.moments_before["second_moment"], step.moments_after["second_moment"]
+        np.testing.assert_allclose(m_new, ADAM_BETA1 * m + (1 - ADAM_BETA1) * step.dW, atol=1e-15)
+        np.testing.assert_allclose(s_new, ADAM_BETA2 * s + (1 - ADAM_BETA2) * step.dW**2, atol=1e-15)
+        c1, c2 = step.bias_correction
+        assert (c1, c2) == pytest.approx((1 - ADAM_BETA1**3, 1 - ADAM_BETA2**3))
+        np.testing.assert_allclose(step.coef_change, -eta * (m_new / c1) / (np.sqrt(s_new / c2) + ADAM_EPSILON),
+                                   atol=1e-15)
+    else:
+        gradient = np.concatenate([step.dW, step.db[:, None]], axis=1).ravel()
+        assert step.damping == pytest.approx(NEWTON_DAMPING * np.linalg.norm(gradient))
+        assert step.hessian_size == gradient.size == (65 if task == "0v1" else 650)
+        assert step.hessian_diagonal.shape == (step.dW.shape[0], 65) and (step.hessian_diagonal[:, -1] > 0).all()
+        d_W, _ = step.direction
+        np.testing.assert_allclose(step.coef_change, -step.step_length * d_W, atol=1e-15)
+        assert 0 < step.step_length <= 1 and step.cost_after < step.cost_before
+
+
+def test_another_solver_steps_as_its_first_update(binary):
+    model, data = binary  # trained by gradient descent
+    y = backprop.class_indices(model, data.y_train)
+    step = backprop.solver_step(model, data.X_train, y, solver="adam", learning_rate=0.01)
+    assert step.updates == 0 and step.bias_correction == pytest.approx((0.1, 0.001))
+    assert not step.moments_before["first_moment"][0].any()  # fresh moments
+    # Adam's first step moves every weight with a gradient by about the learning rate
+    moved = np.abs(step.coef_change[np.abs(step.dW) > 1e-4])
+    np.testing.assert_allclose(moved, 0.01, rtol=1e-3)
+    with pytest.raises(ValueError):
+        backprop.solver_step(model, data.X_train, y, solver="sgd")
+    with pytest.raises(ValueError, match="one class index per row"):
+        backprop.solver_step(model, data.X_train, y[:5])

@@ -45,7 +45,9 @@ def _all_figures():
     example = backprop.example_pass(model, data.X_test[0], int(data.y_test[0]))
     return {
         "learning curve": figures.learning_curve(_curve()),
-        "compare": figures.compare_curves([(f"run {k}", _curve(), colors.run_color(k)) for k in range(1, 9)]),
+        "mini-batch learning curve": figures.learning_curve(_curve(), mini_batch=True),
+        "compare": figures.compare_curves([figures.RunLine(f"run {k}", _curve(), colors.run_color(k))
+                                           for k in range(1, 9)]),
         "probabilities": figures.probability_bars([0.1, 0.7, 0.2], ["a", "b", "c"]),
         "input": figures.digit_image(np.eye(8)),
         "graph": lesson_figures.computation_graph(example, data.task.class_names),
@@ -88,7 +90,8 @@ def test_runs_keep_their_colours_and_never_take_train_or_tests():
     assert colors.run_color(1) == colors.run_color(1 + len(colors.RUN_PALETTE))
     assert len(set(colors.RUN_PALETTE)) == len(colors.RUN_PALETTE) == 8
     assert {colors.TRAIN, colors.TEST}.isdisjoint(colors.RUN_PALETTE + colors.DARK_RUN_PALETTE)
-    spec = figures.compare_curves([("run 3", _curve(), colors.run_color(3)), ("run 5", _curve(), colors.run_color(5))])
+    spec = figures.compare_curves([figures.RunLine("run 3", _curve(), colors.run_color(3)),
+                                   figures.RunLine("run 5", _curve(), colors.run_color(5))])
     assert [t["line"]["color"] for t in spec["data"]] == [colors.run_color(3)] * 2 + [colors.run_color(5)] * 2
 
 

@@ -226,7 +226,76 @@ def test_display_for_a_projector_and_a_dark_room():
 
 
 def test_compare_curves_a_colour_per_run():
-    fig = plotly_figure(figures.compare_curves([("run 1", _curve(3), "#007A5A"), ("run 2", _curve(4, test=False),
-                                                                                "#A64F86")]))
+    fig = plotly_figure(figures.compare_curves([figures.RunLine("run 1", _curve(3), "#007A5A"),
+                                                figures.RunLine("run 2", _curve(4, test=False), "#A64F86")]))
     assert [t.name for t in fig.data] == ["run 1 · train", "run 1 · test", "run 2 · train"]
     assert fig.data[0].line.color == fig.data[1].line.color != fig.data[2].line.color
+    assert fig.layout.xaxis.title.text == "iteration (updates)"
+
+
+def _timed_curve(n, seconds_per_update):
+    curve = Curve()
+    for i in range(n):
+        curve.append(Snapshot(i * 10, 1.0 / (i + 1), 0.5, np.zeros((1, 64)), np.zeros(1), 1.2 / (i + 1), 0.5,
+                              seconds=i * 10 * seconds_per_update))
+    return curve
+
+
+@pytest.mark.parametrize("axis, title, x_fast, x_slow", [
+    ("iterations", "iteration (updates)", [0, 10, 20], [0, 10, 20]),
+    ("seconds", "computing time (s)", [0, 0.01, 0.02], [0, 1, 2]),
+    ("epochs", "examples seen (epochs: passes over the training set)", [0, 10, 20], [0, 1, 2]),
+])
+def test_compare_curves_against_iterations_time_or_examples_seen(axis, title, x_fast, x_slow):
+    """A run of cheap full-batch updates against one of ten mini-batches a pass whose updates take 100 times longer."""
+    fast = figures.RunLine("run 1", _timed_curve(3, 0.001), "#007A5A")
+    slow = figures.RunLine("run 2", _timed_curve(3, 0.1), "#A64F86", updates_per_epoch=10)
+    fig = plotly_figure(figures.compare_curves([fast, slow], x_axis=figures.XAxis(axis)))
+    assert fig.layout.xaxis.title.text == title
+    np.testing.assert_allclose(fig.data[0].x, x_fast)
+    np.testing.assert_allclose(fig.data[2].x, x_slow)
+    np.testing.assert_allclose(fig.data[0].x, fig.data[1].x)  # train and test of a run share their points
+    np.testing.assert_allclose(fig.data[2].y, slow.curve.train_cost)
+
+
+def _noisy_curve(n):
+    rng = np.random.default_rng(0)
+    curve = Curve()
+    for i in range(n):
+        cost = 1.0 / (i + 1)
+        curve.append(Snapshot(i, cost, 0.5, np.zeros((1, 64)), np.zeros(1), 1.1 * cost, 0.5,
+                              batch_cost=cost * rng.uniform(0.5, 1.5)))
+    return curve
+
+
+def test_a_mini_batch_curve_adds_the_noisy_cost_and_its_trend_beneath_the_others():
+    curve = _noisy_curve(40)
+    fig = plotly_figure(figures.learning_curve(curve, mini_batch=True))
+    assert [t.name for t in fig.data] == ["mini-batch cost", "mini-batch trend", "train cost", "test cost",
+                                          "train accuracy", "test accuracy"]
+    noisy, trend = fig.data[0], fig.data[1]
+    np.testing.assert_allclose(noisy.y, curve.batch_cost)
+    np.testing.assert_allclose(trend.y, curve.batch_cost_trend)
+    assert noisy.line.width < fig.data[2].line.width and trend.line.dash == "dash"  # faint; the trend dashed
+    wiggle = lambda y: np.abs(np.diff(np.asarray(y)[20:], 2)).sum()  # noqa: E731 (how much a line zigzags)
+    assert wiggle(trend.y) < wiggle(noisy.y) / 3
+    assert all(t.legendrank > 1000 for t in fig.data[:2])  # listed after train and test
+    # full-batch runs look as before
+    assert [t["name"] for t in figures.learning_curve(curve)["data"]] == ["train cost", "test cost", "train accuracy",
+                                                                       "test accuracy"]
+
+
+def test_mini_batch_points_continue_every_trace():
+    curve = _noisy_curve(12)
+    whole = figures.learning_curve(curve, mini_batch=True)["data"]
+    head = figures.learning_curve_points(curve, 0, mini_batch=True)
+    tail = figures.learning_curve_points(curve, 9, mini_batch=True)
+    assert [t["y"] for t in whole] == head["y"] and len(head["y"]) == 6
+    assert tail["x"] == [9, 10, 11] and [y[-3:] for y in head["y"]] == tail["y"]
+
+
+def test_a_change_of_the_weights_is_named():
+    fig = plotly_figure(figures.weight_maps(np.linspace(-1e-3, 2e-3, 640).reshape(10, 64), TEN, name="ΔW"))
+    trace = _heatmap(fig)
+    assert trace.colorbar.title.text == "ΔW" and "ΔW" in trace.hovertemplate
+    assert (trace.zmin, trace.zmax) == (-2e-3, 2e-3)

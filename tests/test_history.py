@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lrviz.history import Curve, History
+from lrviz.history import Curve, History, moving_average
 from lrviz.model import Snapshot
 
 
@@ -43,3 +43,41 @@ def test_history_keeps_weights_where_asked_and_the_start_and_last_exactly():
     with pytest.raises(ValueError, match="kept no weights at iteration 6"):
         history.weights_at(6)
     assert history.nbytes < 50 * 10 * 64 * 8 / 5  # far less than every snapshot's weights
+
+
+def test_a_curve_keeps_the_batch_cost_and_the_time():
+    curve = Curve()
+    curve.append(Snapshot(0, 0.7, 0.5, np.zeros((1, 64)), np.zeros(1), batch_cost=0.9, seconds=0.0))
+    curve.append(Snapshot(5, 0.5, 0.6, np.zeros((1, 64)), np.zeros(1), batch_cost=0.3, seconds=0.25))
+    curve.append(_snapshot(6))  # a snapshot that says neither
+    np.testing.assert_array_equal(curve.batch_cost[:2], [0.9, 0.3])
+    np.testing.assert_array_equal(curve.seconds[:2], [0.0, 0.25])
+    assert np.isnan(curve.batch_cost[2]) and np.isnan(curve.seconds[2])
+    w = 1 - np.exp(-5 / 1)  # five iterations later, with a memory of max(1, 0.1 * 5) iterations
+    np.testing.assert_allclose(curve.batch_cost_trend, [0.9, 0.9 + w * (0.3 - 0.9), 0.9 + w * (0.3 - 0.9)])
+    np.testing.assert_array_equal(curve.upto(5).seconds, [0.0, 0.25])
+
+
+def test_the_trend_follows_the_level_and_smooths_the_noise():
+    rng = np.random.default_rng(3)
+    iterations = np.arange(0, 4000, 10)
+    level = np.where(iterations < 2000, 2.0, 1.0)
+    noisy = level + rng.normal(0, 0.3, size=len(iterations))
+    trend = moving_average(noisy, iterations)
+    assert trend[0] == noisy[0]
+    late = iterations >= 3000
+    assert abs(trend[(iterations >= 1500) & (iterations < 2000)].mean() - 2.0) < 0.05
+    assert abs(trend[late].mean() - 1.0) < 0.05
+    assert np.std(trend[late]) < np.std(noisy[late]) / 3
+
+
+def test_the_trend_keeps_close_behind_a_fast_fall():
+    """Log-spaced points at the start, then every 10 iterations, as a run's learning curve has them: a
+    trend with a memory of a fixed number of points would lag far behind the first fall."""
+    iterations = np.unique(np.r_[np.geomspace(1, 1000, 40).round(), np.arange(0, 1001, 10)])
+    cost = 1.0 / (1.0 + iterations / 10)
+    trend = moving_average(cost, iterations)
+    assert np.all(trend >= cost - 1e-12)  # a falling series: the trend is behind, above it
+    assert np.max((trend - cost) / cost) < 0.6 and np.median((trend - cost) / cost) < 0.15
+    with pytest.raises(ValueError, match="share"):
+        moving_average(cost, iterations, share=0)

@@ -107,3 +107,19 @@ def test_a_frame_with_nothing_new_sends_no_points():
     feed = LiveFeed(len(run.curve), ("0", "1"))
     frame = feed.frame(run.curve, run.iteration, run.last.coef)
     assert frame.curve_points["x"] == [] and frame.curve_start == len(run.curve)
+
+
+def test_frames_of_a_mini_batch_run_carry_the_noisy_cost_and_its_trend():
+    run = Run(Settings(batch_size=16, iterations=100))
+    run.begin()
+    assert run.mini_batches is not None
+    drawn = figures.learning_curve(run.curve, mini_batch=True)  # what the page draws first
+    feed = LiveFeed(len(run.curve), run.settings.task.class_names, mini_batch=True)
+    frames = [feed.frame(run.curve, s.iteration, s.coef) for k, s in enumerate(run.advance()) if k % 7 == 0 or
+              s.stop_reason]
+    y = [list(column) for column in zip(*[f.curve_points["y"] for f in frames], strict=True)]
+    assert len(y) == len(drawn["data"]) == 6  # one list per trace of the chart, in its order
+    batch, trend = [sum(lists, []) for lists in y[:2]]
+    np.testing.assert_allclose(batch, run.curve.batch_cost[1:])
+    np.testing.assert_allclose(trend, run.curve.batch_cost_trend[1:])
+    assert not np.allclose(batch, run.curve.train_cost[1:])  # a mini-batch's cost is not the whole set's

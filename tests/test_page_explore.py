@@ -200,3 +200,198 @@ def test_a_session_keeps_its_last_runs_only(app):
     assert len(kept) == MAX_RUNS and kept[0].name == "run 2" and kept[-1].name == f"run {MAX_RUNS + 1}"
     at.switch_page("pages/explore.py").run()
     assert f"This session's last {MAX_RUNS} runs are kept here" in texts(at)
+
+
+# -- the new settings in links and model files ------------------------------------------------------
+
+def test_a_link_with_solver_settings_sets_their_widgets(app):
+    app.query_params.update({"task": "2vrest", "solver": "momentum", "lr": "0.1", "momentum": "0.5",
+                             "decay": "0.001", "batch": "64", "iters": "50"})
+    at = app.run()
+    assert not at.exception and not at.warning
+    assert at.button_group(key="solver").value == "momentum" and at.select_slider(key="momentum").value == 0.5
+    assert at.select_slider(key="batch").value == 64 and at.select_slider(key="decay").value == 0.001
+    at.button(key="train").click().run()
+    assert at.session_state["run"].settings == Settings(task=Task.parse("2vrest"), solver="momentum",
+                                                        learning_rate=0.1, momentum=0.5, lr_decay=0.001,
+                                                        batch_size=64, iterations=50)
+
+
+def test_a_link_with_unusable_solver_settings_says_which(app):
+    app.query_params.update({"solver": "sgd<script>", "batch": "0", "momentum": "1.5", "lr": "0.5"})
+    at = app.run()
+    assert not at.exception
+    (warning,) = at.warning
+    for part in ("solver: must be 'gd', 'momentum', 'adam' or 'newton'", "batch: the batch size must be between",
+                 "momentum: the momentum must be between"):
+        assert part in warning.value
+    assert "<script>" not in warning.value
+    assert at.button_group(key="solver").value == "gd" and at.select_slider(key="batch").value == "full"
+    assert at.select_slider(key="lr").value == 0.5  # the usable values are used
+
+
+def test_a_link_from_before_the_solvers_opens_as_plain_gradient_descent(app):
+    app.query_params.update({"task": "0v1", "lr": "0.5", "iters": "30", "l2": "0.01"})  # no solver, batch, ...
+    at = app.run()
+    assert not at.warning
+    assert at.button_group(key="solver").value == "gd" and at.select_slider(key="batch").value == "full"
+    at.button(key="train").click().run()
+    run = at.session_state["run"]
+    assert run.settings.solver == "gd" and run.settings.batch_size is None and run.model.solver == "gd"
+    assert at.query_params["solver"] == "gd" and at.query_params["batch"] == "full"  # the address now says so
+
+
+def test_a_model_file_carries_the_solver_settings_into_the_widgets(app):
+    original = _trained(task=Task.parse("2vrest"), solver="adam", learning_rate=0.01, batch_size=32,
+                        lr_decay=0.001, iterations=40)
+    at = app.run()
+    at.file_uploader(key="load_model").set_value(("m.json", model_to_json(original).encode(), "application/json"))
+    at.run()
+    assert not at.exception and not at.error
+    assert at.button_group(key="solver").value == "adam" and at.select_slider(key="batch").value == 32
+    assert at.select_slider(key="lr").value == 0.01 and at.select_slider(key="decay").value == 0.001
+    run = at.session_state["run"]
+    np.testing.assert_array_equal(run.model.optimizer_state_.moments["first_moment"][0],
+                                  original.model.optimizer_state_.moments["first_moment"][0])
+    at.button(key="continue").click().run()  # goes on as the original would have
+    original.extend(40)
+    list(original.advance())
+    np.testing.assert_allclose(run.model.coef_, original.model.coef_)
+
+
+def test_an_old_model_file_opens_as_plain_gradient_descent(app):
+    import json
+
+    document = json.loads(model_to_json(_trained(task=Task.parse("2vrest"), learning_rate=0.5, iterations=30)))
+    document["version"] = 1
+    del document["optimizer"]
+    for name in ("solver", "momentum", "lr_decay", "batch_size"):
+        del document["hyperparameters"][name]
+    at = app.run()
+    at.session_state["solver"] = "adam"  # whatever the widgets held before
+    at.file_uploader(key="load_model").set_value(("old.json", json.dumps(document).encode(), "application/json"))
+    at.run()
+    assert not at.exception and not at.error
+    assert at.button_group(key="solver").value == "gd" and at.select_slider(key="batch").value == "full"
+    assert at.select_slider(key="lr").value == 0.5
+    assert at.session_state["run"].settings.solver == "gd"
+
+
+# -- solvers side by side --------------------------------------------------------------------------
+
+def _solver_comparison(at):
+    at.switch_page("pages/explore.py").run()
+    assert not at.exception
+    return at
+
+
+def test_solvers_side_by_side_from_the_same_start(app):
+    at = app.run()
+    at.radio(key="init").set_value("random").run()
+    at.number_input(key="seed").set_value(3)
+    at.select_slider(key="batch").set_value(64)
+    at.number_input(key="l2").set_value(0.01)
+    at.number_input(key="iters").set_value(60).run()
+    at = _solver_comparison(at)
+    assert at.selectbox(key="solvers_from").value.startswith("the Train page's settings: 0 vs 1 · lr 0.05 · batch 64")
+    # the learning rates start at the Train page's own for its solver and at one that suits each other
+    assert [at.select_slider(key=f"solvers_lr_{s}").value for s in ("gd", "momentum", "adam")] == [0.05, 0.1, 0.01]
+    at.select_slider(key="solvers_lr_gd").set_value(0.5).run()
+    at.button(key="compare_solvers").click().run()
+    assert not at.exception and not at.error
+    runs = at.session_state["runs"]
+    assert [run.settings.solver for run in runs] == ["gd", "momentum", "adam", "newton"]
+    assert [run.settings.learning_rate for run in runs[:3]] == [0.5, 0.1, 0.01]
+    assert all(run.status == "finished" for run in runs)
+    assert [run.iteration for run in runs] == [60, 60, 60, 20]  # Newton: at most 20
+    for run in runs:
+        np.testing.assert_array_equal(run.start.coef, runs[0].start.coef)
+        assert run.settings.batch_size == 64 and run.settings.l2 == 0.01
+    assert runs[0].start.coef.std() > 0  # the random start of seed 3, shared
+    # the chart shows them (they are picked), against iterations first
+    spec = chart(at, "compare_chart")
+    assert [t["name"] for t in spec["data"][::2]] == ["run 1 · train", "run 2 · train", "run 3 · train",
+                                                      "run 4 · train"]
+    assert spec["layout"]["xaxis"]["title"]["text"] == "iteration (updates)"
+    np.testing.assert_array_equal(array(spec["data"][0]["x"]), runs[0].curve.iterations)
+    colors = [t["line"]["color"] for t in spec["data"][::2]]
+    assert len(set(colors)) == 4
+    at.button_group(key="compare_x").set_value("seconds").run()
+    spec = chart(at, "compare_chart")
+    assert spec["layout"]["xaxis"]["title"]["text"] == "computing time (s)"
+    np.testing.assert_allclose(array(spec["data"][6]["x"]), runs[3].curve.seconds)
+    at.button_group(key="compare_x").set_value("epochs").run()
+    spec = chart(at, "compare_chart")
+    per_epoch = -(-len(runs[0].data.X_train) // 64)
+    np.testing.assert_allclose(array(spec["data"][0]["x"]), runs[0].curve.iterations / per_epoch)
+    np.testing.assert_allclose(array(spec["data"][6]["x"]), runs[3].curve.iterations)  # Newton: full batches
+    assert "seconds" in at.table[0].value.columns
+
+
+def test_solvers_from_the_start_of_an_earlier_run(app):
+    at = app.run()
+    at.radio(key="init").set_value("random").run()
+    at.number_input(key="iters").set_value(30).run()
+    at.button(key="train").click().run()
+    first = at.session_state["run"]
+    at = _solver_comparison(at)
+    options = at.selectbox(key="solvers_from").options
+    assert options[1].startswith("the start of run 1")
+    at.selectbox(key="solvers_from").set_value(options[1]).run()
+    at.pills(key="solvers").set_value(["adam", "newton"]).run()
+    assert [s.key for s in at.select_slider if s.key.startswith("solvers_lr")] == ["solvers_lr_adam"]
+    at.button(key="compare_solvers").click().run()
+    runs = at.session_state["runs"][1:]
+    assert [run.settings.solver for run in runs] == ["adam", "newton"]
+    for run in runs:
+        np.testing.assert_array_equal(run.start.coef, first.start.coef)
+        assert run.label.endswith("from the start of run 1")
+    assert at.multiselect(key="compare_runs").value == [f"run {k}: {run.label}" for k, run in enumerate(runs, 2)]
+
+
+def test_every_setting_round_trips_widgets_link_and_model_file(app):
+    """Widgets -> the address -> a new visitor's widgets -> a trained model's file -> another visitor's widgets,
+    for every setting of the table (none at its default), without naming them."""
+    from streamlit.testing.v1 import AppTest
+
+    from lrviz.settings import WidgetKind
+    from pages import _settings
+
+    from conftest import APP
+
+    chosen = Settings(task=Task.parse("38v5"), solver="momentum", learning_rate=0.2, momentum=0.5, lr_decay=0.01,
+                      batch_size=32, iterations=7, l2=0.01, init="random", seed=5, test_size=0.25)
+    getters = {WidgetKind.SELECT_SLIDER: "select_slider", WidgetKind.NUMBER_INPUT: "number_input",
+               WidgetKind.RADIO: "radio", WidgetKind.SEGMENTED_CONTROL: "button_group"}
+
+    def widgets(at):
+        return {entry.name: getattr(at, getters[entry.widget.kind])(key=_settings.widget_key(entry)).value
+                for entry in _settings.HYPERPARAMETERS}
+
+    expected = {entry.name: _settings.to_widget(entry, getattr(chosen, entry.name))
+                for entry in _settings.HYPERPARAMETERS}
+    assert all(getattr(chosen, entry.name) != entry.default for entry in _settings.HYPERPARAMETERS)
+    at = app.run()
+    at.button_group(key="task_preset").set_value("custom").run()
+    at.multiselect(key="task_left").set_value([3, 8])
+    at.multiselect(key="task_right").set_value([5])
+    for _ in range(2):  # (a widget is enabled once the setting it depends on has been chosen: momentum by the solver)
+        for entry in _settings.HYPERPARAMETERS:
+            widget = getattr(at, getters[entry.widget.kind])(key=_settings.widget_key(entry))
+            if not widget.disabled:
+                widget.set_value(expected[entry.name])
+        at.run()
+    assert widgets(at) == expected
+    link = dict(at.query_params)
+    visitor = AppTest.from_file(APP, default_timeout=60)
+    visitor.query_params.update(link)
+    visitor.run()
+    assert not visitor.warning and widgets(visitor) == expected
+    visitor.button(key="train").click().run()
+    run = visitor.session_state["run"]
+    assert run.settings == chosen and run.iteration == 7
+    other = AppTest.from_file(APP, default_timeout=60).run()
+    other.file_uploader(key="load_model").set_value(("m.json", model_to_json(run).encode(), "application/json"))
+    other.run()
+    assert not other.error and widgets(other) == expected
+    assert other.session_state["run"].settings == chosen

@@ -145,3 +145,67 @@ def test_a_saturated_neuron_is_explained(app):
     assert ex.saturated
     assert "exactly" in at.info[0].value and "computed from z" in at.info[0].value
     _assert_shows(at, run, 0)
+
+
+# -- one update of the solver ---------------------------------------------------------------------
+
+def _step(run: Run, solver=None, learning_rate=None) -> backprop.SolverStep:
+    y = backprop.class_indices(run.model, run.data.y_train)
+    return backprop.solver_step(run.model, run.data.X_train, y, rows=run.next_batch, solver=solver,
+                                learning_rate=learning_rate)
+
+
+def _latex(at) -> str:
+    return "\n".join(element.value for element in at.get("latex"))
+
+
+@pytest.mark.parametrize("solver, learning_rate, batch_size, shows", [
+    ("gd", 0.5, None, [r"\alpha_k = \frac{\alpha}"]),
+    ("momentum", 0.1, None, [r"v \leftarrow \mu\, v"]),
+    ("adam", 0.01, 16, [r"\hat m = \frac{m}{1 - \beta_1^{k+1}}"]),
+])
+def test_the_update_rule_of_the_session_models_solver_with_its_numbers(app, solver, learning_rate, batch_size,
+                                                                       shows):
+    from pages.layout.how import tex
+
+    run = _trained(30, solver=solver, learning_rate=learning_rate, batch_size=batch_size)
+    at = _open(app, run)
+    assert not at.exception and not at.error
+    assert at.button_group(key="how_solver").value == solver  # the model's own solver first
+    step = _step(run)  # the run's own next update, computed by the core
+    i = int(np.argmax(np.abs(step.coef_change[0])))
+    page, latex = texts(at), _latex(at)
+    assert f"Δw = {num(step.coef_change[0, i])}" in page and f"dw = {num(step.dW[0, i])}" in page
+    assert f"at its update k = {step.updates}" in page and f"from **{num(step.cost_before)}**" in page
+    assert f"= {tex(step.coef_change[0, i])}" in latex and f"{tex(step.step_size)} \\times" in latex
+    for formula in shows:
+        assert formula in latex
+    if batch_size:
+        assert "a mini-batch of 16 of the 288 training digits" in page
+    np.testing.assert_allclose(array(chart(at, "update_change")["data"][0]["z"]), step.coef_change[0].reshape(8, 8))
+    # the numbers are the update training makes next
+    taken = run.step()
+    np.testing.assert_allclose(step.coef_change, taken.coef_change, atol=1e-15)
+
+
+def test_another_solver_shows_its_first_update_from_these_weights(app):
+    from pages.layout.how import tex
+
+    at = _open(app)
+    ready = _shared.ready_run()  # trained by gradient descent, ten digits
+    assert at.button_group(key="how_solver").value == "gd"
+    at.button_group(key="how_solver").set_value("newton").run()
+    assert not at.exception
+    step = _step(ready, solver="newton")
+    k = _example(ready, 0).y_index  # the neuron the maps show: the example's own digit
+    i = int(np.argmax(np.abs(step.coef_change[k])))
+    latex, page = _latex(at), texts(at)
+    assert r"H: 650 \times 650" in latex and f"t = {tex(step.step_length)}" in latex
+    assert f"\\delta = 0.1\\,\\lVert dw \\rVert = {tex(step.damping)}" in latex
+    assert f"Δw = {num(step.coef_change[k, i])}" in page and "(it was trained by gradient descent)" in page
+    assert step.cost_after < step.cost_before
+    at.button_group(key="how_solver").set_value("adam").run()
+    adam = _step(ready, solver="adam", learning_rate=0.01)
+    i = int(np.argmax(np.abs(adam.coef_change[k])))
+    assert f"Δw = {num(adam.coef_change[k, i])}" in texts(at) and "k = 0" in texts(at)
+    assert r"\hat s = \frac" in _latex(at)

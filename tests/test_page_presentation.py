@@ -47,7 +47,7 @@ def test_switching_it_off_brings_the_controls_back(app):
     at.toggle(key="present").set_value(False).run()
     assert at.session_state["present"] is False  # (the address losing present=1 is checked in the browser)
     assert chart(at, "curve")["layout"]["font"]["size"] == 14
-    assert [b.key for b in at.button][:4] == ["train", "stop", "continue", "reset"]
+    assert [b.key for b in at.button][:5] == ["train", "step", "stop", "continue", "reset"]
 
 
 def test_settings_made_before_presenting_are_used(app):

@@ -1,11 +1,13 @@
 """Runs: stop and continue, one step, what a run remembers."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from lrviz.data import Task
 from lrviz.divergence import DivergenceKind
-from lrviz.runs import Run, RunStatus, log_spaced
+from lrviz.runs import NEWTON_ITERATIONS, Run, RunStatus, log_spaced, solver_runs
 from lrviz.settings import Settings
 from lrviz.training import StopReason
 
@@ -170,3 +172,54 @@ def test_a_step_of_a_new_run_starts_it_and_of_full_batch_gd_is_the_gradient_step
     # from zero weights the first gradient is X^T (1/2 - y) / m, so the step is -0.5 times it
     X, y = run.data.X_train, run.data.y_train
     np.testing.assert_allclose(step.coef_change[0], -0.5 * X.T @ (0.5 - y) / len(y), atol=1e-12)
+
+
+def test_a_run_knows_its_mini_batches():
+    full = Run(Settings(iterations=3))
+    assert full.mini_batches is None and full.updates_per_epoch == 1  # not begun yet
+    full.begin()
+    assert full.mini_batches is None and full.next_batch is None and full.updates_per_epoch == 1
+    run = Run(Settings(batch_size=100, iterations=3))
+    run.begin()
+    m = len(run.data.X_train)
+    assert run.updates_per_epoch == -(-m // 100) == 3
+    first = run.next_batch
+    assert len(first) == 100
+    step = run.step()
+    np.testing.assert_array_equal(step.batch, first)
+    assert not np.array_equal(run.next_batch, first)  # the next update takes the next batch
+    newton = Run(Settings(solver="newton", batch_size=100, iterations=3))
+    newton.begin()
+    assert newton.mini_batches is None  # Newton's method always takes the full batch
+
+
+def test_solver_runs_start_from_the_same_weights_and_batches():
+    base = Settings(task=Task.parse("2vrest"), init="random", seed=4, batch_size=64, iterations=200, l2=0.01)
+    runs = solver_runs(base, {"gd": 1.0, "momentum": 0.1, "adam": 0.01, "newton": None})
+    assert [run.settings.solver for run in runs] == ["gd", "momentum", "adam", "newton"]
+    assert [run.settings.learning_rate for run in runs] == [1.0, 0.1, 0.01, base.learning_rate]
+    assert [run.settings.iterations for run in runs] == [200, 200, 200, NEWTON_ITERATIONS]
+    assert all(run.data is runs[0].data for run in runs)  # one split
+    for run in runs:
+        run.begin()
+        np.testing.assert_array_equal(run.start.coef, runs[0].start.coef)
+        assert run.settings.l2 == 0.01 and run.settings.seed == 4
+    np.testing.assert_array_equal(runs[1].next_batch, runs[0].next_batch)  # the same mini-batches too
+    assert runs[0].start.coef.std() > 0  # random weights, the same for all
+
+
+def test_solver_runs_from_the_start_of_another_run():
+    earlier = Run(Settings(init="random", seed=1, iterations=10))
+    earlier.name = "run 3"
+    list(earlier.advance())
+    runs = solver_runs(replace(earlier.settings, seed=2), {"adam": 0.01, "gd": 0.5}, start=earlier)
+    for run in runs:
+        list(run.advance())
+        np.testing.assert_array_equal(run.start.coef, earlier.start.coef)
+        assert run.label.endswith("from the start of run 3") and run.data is earlier.data
+    with pytest.raises(ValueError, match="another task"):
+        solver_runs(Settings(task=Task.all_digits()), {"gd": 1.0}, start=earlier)
+    with pytest.raises(ValueError, match="'sgd' is not a solver"):
+        solver_runs(Settings(), {"sgd": 1.0})
+    with pytest.raises(ValueError, match="at least one solver"):
+        solver_runs(Settings(), {})

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import streamlit as st
 
 from lrviz import backprop, figures, lesson_figures
 from lrviz.lesson_figures import format_number as num
+from lrviz.optimizers import ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON, NEWTON_DAMPING, Solver
+from lrviz.runs import Run
+from lrviz.settings import SOLVER_LEARNING_RATES, SOLVER_NAMES
 from pages import _shared
 
 EXAMPLE = "example"  # the test example shown; bound to the URL (?example=12) so a lecture can link to it
 NEURON = "neuron"  # ten classes: whose neuron's gradient the maps show
 NEURON_FOR = "how_neuron_for"  # the (task, model, true class) the neuron choice was last reset for
 SIGMOID_Z = "sigmoid_z"
+SOLVER = "how_solver"  # widget key: whose update rule is shown
+SOLVER_FOR = "how_solver_for"  # the model the solver choice was last reset for (to its own solver)
+STEP_CACHE = "how_step"  # session key: (what it was computed for, the backprop.SolverStep)
+_FROM_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
@@ -139,7 +148,8 @@ def _saturation_note(example: backprop.ExamplePass) -> str:
             "overflows); training computes dz = a - y directly and never divides by a.")
 
 
-def batch(run, example: backprop.ExamplePass, names) -> None:
+def batch(run, example: backprop.ExamplePass, names) -> int:
+    """The batch gradient; returns the neuron whose maps it shows."""
     model, data = run.model, run.data
     dW, db = backprop.batch_gradient(model, data.X_train, backprop.class_indices(model, data.y_train))
     m = len(data.y_train)
@@ -166,7 +176,7 @@ def batch(run, example: backprop.ExamplePass, names) -> None:
         st.markdown(
             f"Averaged over the **m = {m}** training examples (L2 λ = {num(model.l2)}): **db{label} = {num(db[k])}**, "
             f"the largest |dw{label}| is **{num(batch_max)}** (this digit's own: {num(example_max)}). This is the "
-            f"gradient each step of the Train page follows, with learning rate α = {num(run.settings.learning_rate)}. "
+            "gradient every update of the Train page starts from; below, how the solver turns it into a step. "
             "The examples pull the weights different ways; the nearer the model is to the minimum of the cost, "
             "the more their pulls cancel and the smaller this average."
         )
@@ -180,6 +190,125 @@ def batch(run, example: backprop.ExamplePass, names) -> None:
             st.markdown(f"**The training set's average dw{label}**")
             _shared.show(figures.signed_map(dW[k], name=f"dw{label}"), "batch_gradient", toolbar=False)
             st.caption("Gradient descent subtracts it: the weights of blue pixels go down, of red ones up.")
+    return k
+
+
+def tex(value: float, brackets: bool = False) -> str:
+    """A number for LaTeX, as `format_number` writes it (×10ⁿ as \\times 10^{n}); negative ones in brackets
+    when `brackets` (a factor of a product)."""
+    text = re.sub("×10([⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)", lambda power: rf" \times 10^{{{power[1].translate(_FROM_SUPERSCRIPT)}}}",
+                  num(value)).replace("∞", r"\infty")
+    return f"({text})" if brackets and text.startswith("-") else text
+
+
+def solver_step(run: Run, solver: Solver) -> backprop.SolverStep:
+    """The next update of the run's model by `solver` (cached for the session: it changes only when the model
+    does). The model's own solver continues from its state and learning rate; another takes its first step
+    with the learning rate that suits it (`SOLVER_LEARNING_RATES`)."""
+    model = run.model
+    key = (id(model), model.n_iter_, float(model.train_seconds_), str(solver))
+    cached = st.session_state.get(STEP_CACHE)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    own = solver == model.solver
+    y = backprop.class_indices(model, run.data.y_train)
+    step = backprop.solver_step(model, run.data.X_train, y, rows=run.next_batch, solver=solver,
+                                learning_rate=None if own else SOLVER_LEARNING_RATES.get(solver))
+    st.session_state[STEP_CACHE] = (key, step)
+    return step
+
+
+def update_rule(run: Run, names, k: int) -> None:
+    """The update rule of a solver, with the numbers of one step of the model's weights."""
+    with st.container(key="update_rule"):
+        st.subheader("One update: how the solver turns the gradient into a step")
+        own = Solver(run.settings.solver)
+        if st.session_state.get(SOLVER_FOR) != id(run.model):  # a new model: its own solver first
+            st.session_state[SOLVER] = own
+            st.session_state[SOLVER_FOR] = id(run.model)
+        solver = Solver(st.segmented_control(
+            "Solver", list(Solver), key=SOLVER, required=True, format_func=lambda v: SOLVER_NAMES[Solver(v)],
+            help="At first the solver this model was trained by; another shows what its first update from these "
+                 "weights would be."))
+        step = solver_step(run, solver)
+        m = len(run.data.y_train)
+        label = sub(names[k]) if len(names) > 2 else ""
+        i = int(np.argmax(np.abs(step.coef_change[k]))) if step.coef_change[k].any() else int(
+            np.argmax(np.abs(step.dW[k])))
+        row, column = divmod(i, 8)
+        w, g, dw = run.model.coef_[k, i], step.dW[k, i], step.coef_change[k, i]
+        used = (f"a mini-batch of {len(step.rows)} of the {m} training digits" if step.rows is not None
+                else f"all {m} training digits")
+        whose = ("this model's solver, at its update " if solver == own
+                 else f"not this model's solver (it was trained by {SOLVER_NAMES[own]}): its first update from these "
+                      "weights, at update ")
+        st.markdown(f"**{SOLVER_NAMES[solver]}** is {whose}k = {step.updates}, on {used}. The numbers are those of "
+                    f"the weight that moves the most, **w{label}** at row {row}, column {column}: "
+                    f"w = {num(w)}, dw = {num(g)}.")
+        _rule(step, (k, i))
+        on = "this mini-batch" if step.rows is not None else "the training set"
+        st.markdown(f"So **Δw = {num(dw)}**, and the cost on {on} goes from **{num(step.cost_before)}** to "
+                    f"**{num(step.cost_after)}**.")
+        left, right = st.columns(2, gap="large")
+        with left:
+            st.markdown(f"**The step of every weight, Δw{label}**")
+            _shared.show(figures.signed_map(step.coef_change[k], name=f"Δw{label}"), "update_change", toolbar=False,
+                         description=f"The change of each weight by one update of {SOLVER_NAMES[solver]}: at most "
+                                     f"{num(np.abs(step.coef_change[k]).max())}.")
+        with right:
+            st.caption(_rule_note(solver))
+
+
+def _rule(step: backprop.SolverStep, i: tuple[int, int]) -> None:
+    """The solver's rule in LaTeX, then with the numbers of one weight, coef_[i]."""
+    g, dw = step.dW[i], step.coef_change[i]
+    if step.solver == Solver.GD:
+        st.latex(r"w \leftarrow w - \alpha_k\, dw, \qquad \alpha_k = \frac{\alpha}{1 + \text{decay}\cdot k}")
+        st.latex(rf"\Delta w = -{tex(step.step_size)} \times {tex(g, True)} = {tex(dw)}")
+    elif step.solver == Solver.MOMENTUM:
+        (v, _), (v_new, _) = step.moments_before["velocity"], step.moments_after["velocity"]
+        st.latex(r"v \leftarrow \mu\, v - \alpha_k\, dw, \qquad w \leftarrow w + v")
+        st.latex(rf"v = {tex(step.momentum)} \times {tex(v[i], True)} - {tex(step.step_size)} \times {tex(g, True)} "
+                 rf"= {tex(v_new[i])}, \qquad \Delta w = v = {tex(dw)}")
+    elif step.solver == Solver.ADAM:
+        (m, _), (m_new, _) = step.moments_before["first_moment"], step.moments_after["first_moment"]
+        (s, _), (s_new, _) = step.moments_before["second_moment"], step.moments_after["second_moment"]
+        c1, c2 = step.bias_correction
+        st.latex(r"m \leftarrow \beta_1 m + (1 - \beta_1)\, dw, \qquad s \leftarrow \beta_2 s + (1 - \beta_2)\, dw^2")
+        st.latex(r"\hat m = \frac{m}{1 - \beta_1^{k+1}}, \qquad \hat s = \frac{s}{1 - \beta_2^{k+1}}, \qquad "
+                 r"w \leftarrow w - \alpha_k \frac{\hat m}{\sqrt{\hat s} + \varepsilon}")
+        st.latex(rf"m = {tex(ADAM_BETA1)} \times {tex(m[i], True)} + {tex(1 - ADAM_BETA1)} \times {tex(g, True)} "
+                 rf"= {tex(m_new[i])}")
+        st.latex(rf"s = {tex(ADAM_BETA2)} \times {tex(s[i], True)} + {tex(1 - ADAM_BETA2)} \times {tex(g, True)}^2 "
+                 rf"= {tex(s_new[i])}")
+        st.latex(rf"\hat m = \frac{{{tex(m_new[i])}}}{{{tex(c1)}}} = {tex(m_new[i] / c1)}, \qquad "
+                 rf"\hat s = \frac{{{tex(s_new[i])}}}{{{tex(c2)}}} = {tex(s_new[i] / c2)}")
+        st.latex(rf"\Delta w = -{tex(step.step_size)} \times \frac{{{tex(m_new[i] / c1)}}}"
+                 rf"{{\sqrt{{{tex(s_new[i] / c2)}}} + {tex(ADAM_EPSILON)}}} = {tex(dw)}")
+    else:
+        d_W, _ = step.direction
+        t = step.step_length
+        st.latex(r"H = \nabla^2 J, \qquad d = (H + \delta I)^{-1}\, dw, \qquad w \leftarrow w - t\, d")
+        size = step.hessian_size
+        st.latex(rf"H: {size} \times {size}, \quad H_{{ii}} = {tex(step.hessian_diagonal[i])}, \quad "
+                 rf"\delta = {tex(NEWTON_DAMPING)}\,\lVert dw \rVert = {tex(step.damping)}, \quad "
+                 rf"d_i = {tex(d_W[i])}, \quad t = {tex(t)}")
+        st.latex(rf"\Delta w = -{tex(t)} \times {tex(d_W[i], True)} = {tex(dw)}")
+
+
+def _rule_note(solver: Solver) -> str:
+    """What the rule does, in words."""
+    return {
+        Solver.GD: "Gradient descent takes the gradient as it is: every weight moves in proportion to its own dw, "
+                   "so weights with small gradients hardly move.",
+        Solver.MOMENTUM: "Momentum keeps a share μ of its last step: where the gradient keeps its direction the "
+                         "steps build up speed; where it flips, they cancel out.",
+        Solver.ADAM: "Adam divides each weight's running mean gradient by the root of its running mean square: "
+                     "every weight moves by about α, however small its gradient (in the first steps exactly α).",
+        Solver.NEWTON: "Newton's method uses the curvature H (of every weight and bias together): it steps far "
+                       "where the cost is flat and little where it is steep, to the minimum of the cost's quadratic "
+                       "model. δ keeps the step short far from the minimum; t is halved until the cost falls enough.",
+    }[solver]
 
 
 @st.fragment
@@ -244,5 +373,6 @@ def page() -> None:
         forward(example, names, digit)
     with right:
         backward(example, names)
-    batch(run, example, names)
+    k = batch(run, example, names)
+    update_rule(run, names, k)
     play(example, names)

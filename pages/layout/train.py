@@ -8,21 +8,18 @@ import streamlit as st
 from lrviz import figures
 from lrviz.data import Task, TaskData
 from lrviz.links import settings_from_query, settings_to_query
-from lrviz.model import INITS
 from lrviz.model_file import model_from_json, model_to_json, run_from_saved
-from lrviz.runs import Run
+from lrviz.optimizers import Solver
+from lrviz.runs import Run, RunStatus, Step
 from lrviz.settings import SETTINGS, Settings
-from pages import _live, _shared
-
-LEARNING_RATE_RANGE, ITERATIONS_RANGE, L2_RANGE, SEED_RANGE = (
-    SETTINGS[name].range for name in ("learning_rate", "iterations", "l2", "seed"))
+from pages import _live, _settings, _shared
 
 PRESETS = {"0 vs 1": "0v1", "2 vs rest": "2vrest", "all ten": "all", "custom": None}
-LEARNING_RATES = [m * 10.0**e for e in range(-4, 2) for m in (1, 2, 5)]
-LEARNING_RATES = [lr for lr in LEARNING_RATES if LEARNING_RATE_RANGE[0] <= lr <= LEARNING_RATE_RANGE[1]]
-TEST_SHARES = [round(0.05 * k, 2) for k in range(1, 11)]
 DIGIT_OPTIONS = list(range(10))
-SETTINGS = "train_settings"  # session key: (Settings or None, problem) from the widgets, for the live panel
+TRAIN_SETTINGS = "train_settings"  # session key: (Settings or None, the run to start from) for the live panel
+LAST_STEP = "last_step"  # session key: (run, Step) of the last press of Step
+#: Widths of Train, Step, Stop, Continue and Reset: as their labels, so that each fits at 1280 pixels.
+BUTTON_WIDTHS = [75, 72, 72, 103, 79]
 LINK_READ = "link_read"  # session key: the link's query was applied (once per browser session)
 LINK_IGNORED = "link_ignored"  # session key: what the link had that was not used
 PENDING_SETTINGS = "pending_settings"  # session key: settings the widgets take at the next run (a loaded model's)
@@ -59,9 +56,8 @@ def set_widgets(settings: Settings) -> None:
     st.session_state.update({
         "task_preset": preset, "task_left": list(task.left) if not task.all_ten else [3, 8],
         "task_right": list(task.right or []) or [5], "task_rest": task.right is None and not task.all_ten,
-        "lr": settings.learning_rate, "iters": settings.iterations, "l2": settings.l2, "init": settings.init,
-        "seed": settings.seed, "test": settings.test_size,
     })
+    _settings.put(settings)
 
 
 def _default(key: str, value) -> None:
@@ -96,52 +92,46 @@ def task_picker() -> tuple[Task | None, str | None]:
         return None, str(error)
 
 
+#: The line of help under the solver: its update rule, in the notation of How it works (α the learning rate,
+#: dw the gradient).
+SOLVER_RULES = {
+    Solver.GD: "Each update: w ← w − α·dw, a step down the gradient dw.",
+    Solver.MOMENTUM: "Each update: v ← μ·v − α·dw, then w ← w + v: the steps build up speed where the "
+                     "gradient keeps its direction.",
+    Solver.ADAM: "Each update moves every weight by about α, the way its gradient has mostly pointed "
+                 "(running averages of dw and dw²).",
+    Solver.NEWTON: "Each update jumps to the minimum of the cost's quadratic model (the Hessian): a handful "
+                   "of updates reach the optimum, each costing far more.",
+}
+
+
+def solver_note(settings: Settings) -> str:
+    """A line of help under the solver: its update rule."""
+    return SOLVER_RULES[Solver(settings.solver)]
+
+
+def batch_note(settings: Settings) -> str:
+    """A line of help under the batch size: how many examples an update sees, and updates a pass."""
+    m = len(_shared.task_data(settings.task.code, settings.test_size).X_train)
+    if settings.solver == Solver.NEWTON:
+        return f"Newton's method always uses all {m} training digits."
+    if settings.batch_size is None or settings.batch_size >= m:
+        return f"Every update uses all {m} training digits."
+    per_epoch = -(-m // settings.batch_size)
+    return f"Each update uses {settings.batch_size} of the {m} training digits: {per_epoch} updates a pass."
+
+
 def hyperparameters(task: Task, show: bool = True) -> tuple[Settings | None, str | None]:
-    """The hyperparameter widgets (or, when hidden, their last values); returns (settings, None)
-    or (None, what is wrong)."""
-    _default("lr", DEFAULTS.learning_rate)
-    _default("iters", DEFAULTS.iterations)
-    _default("l2", DEFAULTS.l2)
-    _default("init", DEFAULTS.init)
-    _default("seed", DEFAULTS.seed)
-    _default("test", DEFAULTS.test_size)
+    """The hyperparameter widgets (or, when hidden, their last values), drawn from the settings table;
+    returns (settings, None) or (None, what is wrong)."""
+    _settings.set_defaults()
+    settings, problem = _settings.read(task)  # the values the widgets are about to show
     if show:
-        hyperparameter_widgets()
-    state = st.session_state  # the widgets' values, shown or not
-    try:
-        settings = Settings(task=task, learning_rate=float(state.lr), iterations=int(state.iters),
-                            l2=float(state.l2), init=state.init, seed=int(state.seed), test_size=float(state.test))
-    except ValueError as error:
-        return None, str(error)
-    if not show:
+        _settings.draw_all(settings, notes={"solver": solver_note, "batch_size": batch_note})
+    elif settings is not None:
         st.caption(f"{settings.label}.", help="Presentation mode shows only the essential controls; switch it off "
                    "in the sidebar to change the other settings.")
-    return settings, None
-
-
-def hyperparameter_widgets() -> None:
-    """Learning rate, iterations, L2, initialisation, seed and test share, each with a line of help."""
-    a, b = st.columns(2)
-    a.select_slider("Learning rate", sorted(set(LEARNING_RATES) | {st.session_state.lr}), key="lr",
-                    persist_state="session", format_func=lambda v: f"{v:g}",
-                    help="Step size of gradient descent (log scale). Too small: slow. Too large: the cost "
-                         "jumps around or blows up.")
-    b.number_input("Iterations", min_value=ITERATIONS_RANGE[0], max_value=ITERATIONS_RANGE[1], step=100,
-                   key="iters", persist_state="session",
-                   help="How many gradient-descent updates a press of Train makes.")
-    c, d = st.columns(2)
-    c.number_input("L2 strength", min_value=L2_RANGE[0], max_value=L2_RANGE[1], step=0.001, format="%g",
-                   key="l2", persist_state="session",
-                   help="Penalty l2/2·‖w‖² on large weights: smoother weight maps, less overfitting.")
-    init = d.radio("Initial weights", list(INITS), key="init", persist_state="session", horizontal=True,
-                   help="zeros: the tutorial's start. random: small random weights from a seed.")
-    e, f = st.columns(2)
-    e.number_input("Seed", min_value=SEED_RANGE[0], max_value=SEED_RANGE[1], step=1, key="seed",
-                   persist_state="session", disabled=init != "random",
-                   help="Seed of the random initial weights: the same seed gives the same start.")
-    f.select_slider("Test share", sorted(set(TEST_SHARES) | {st.session_state.test}), key="test",
-                    persist_state="session", format_func=lambda v: f"{v:.0%}",
-                    help="Share of the examples held out to test the model on digits it never trained on.")
+    return settings, problem
 
 
 def start_from(settings: Settings | None) -> Run | None:
@@ -231,7 +221,8 @@ def model_file(run: Run | None) -> None:
 
 # -- buttons -------------------------------------------------------------------------------
 
-def start(settings: Settings, initial: Run | None) -> None:
+def new_run(settings: Settings, initial: Run | None) -> Run:
+    """A new run of these settings (from `initial`'s start, if given), now the session's current run."""
     weights = None
     origin = None
     if initial is not None:
@@ -239,9 +230,14 @@ def start(settings: Settings, initial: Run | None) -> None:
         weights, origin = (first.coef, first.intercept), f"from the start of {_shared.run_name(initial)}"
     run = Run(settings, training_data(settings), initial_weights=weights, origin=origin)
     st.session_state[_shared.RUN_KEY] = run
-    st.session_state[_shared.TRAINING_KEY] = True
     _shared.remember(run)  # now: a run that is stopped, or left for another page, is kept too
     st.session_state.pop(LINK_IGNORED, None)
+    return run
+
+
+def start(settings: Settings, initial: Run | None) -> None:
+    new_run(settings, initial)
+    st.session_state[_shared.TRAINING_KEY] = True
 
 
 def stop() -> None:
@@ -250,7 +246,7 @@ def stop() -> None:
 
 def go_on() -> None:
     run = _shared.current_run()
-    if run.status == "finished":
+    if run.status == RunStatus.FINISHED:
         run.extend()
     st.session_state[_shared.TRAINING_KEY] = True
 
@@ -260,37 +256,97 @@ def reset() -> None:
     st.session_state[_shared.TRAINING_KEY] = False
 
 
+def step_once(settings: Settings, initial: Run | None) -> None:
+    """Make exactly one update of the current run; of a new run of these settings when there is none,
+    the settings changed, or the run diverged (its steps are over)."""
+    run = _shared.current_run()
+    if run is None or run.settings != settings or run.status == RunStatus.DIVERGED:
+        run = new_run(settings, initial)
+    st.session_state[_shared.TRAINING_KEY] = False
+    with _shared.TRAINING_TURNS.turn():
+        st.session_state[LAST_STEP] = (run, run.step())
+
+
 def buttons(settings: Settings | None, initial: Run | None, run: Run | None, training: bool) -> None:
-    """Train and Stop; Continue and Reset too, but not in presentation mode."""
-    cols = st.columns(2 if _shared.presenting() else 4, gap="xsmall")
+    """Train and Stop; Step, Continue and Reset too, but not in presentation mode (there the page shows
+    the essential controls only, and the settings that make a step worth watching are hidden)."""
+    presenting = _shared.presenting()
+    cols = st.columns(2 if presenting else BUTTON_WIDTHS, gap="xsmall")
     cols[0].button("Train", key="train", type="primary", icon=":material/play_arrow:", on_click=start,
                    args=(settings, initial), disabled=settings is None or training, width="stretch",
                    help="Start a new run from the initial weights with these settings.")
-    cols[1].button("Stop", key="stop", icon=":material/stop:", on_click=stop, disabled=not training,
-                   width="stretch", help="Stop at the next snapshot and keep the model as it is.")
-    if _shared.presenting():
+    stop_column = cols[1] if presenting else cols[2]
+    stop_column.button("Stop", key="stop", icon=":material/stop:", on_click=stop, disabled=not training,
+                       width="stretch", help="Stop at the next snapshot and keep the model as it is.")
+    if presenting:
         return
-    can_go_on = run is not None and run.status in ("loaded", "stopped", "finished") and not training
-    cols[2].button("Continue", key="continue", icon=":material/fast_forward:", on_click=go_on,
+    cols[1].button("Step", key="step", icon=":material/skip_next:", on_click=step_once, args=(settings, initial),
+                   disabled=settings is None or training, width="stretch",
+                   help="Make exactly one update (one mini-batch) and see what it changed: the cost before and "
+                        "after, and the change of every weight. A new run starts if the settings changed.")
+    can_go_on = run is not None and run.status in (RunStatus.LOADED, RunStatus.STOPPED,
+                                                   RunStatus.FINISHED) and not training
+    cols[3].button("Continue", key="continue", icon=":material/fast_forward:", on_click=go_on,
                    disabled=not can_go_on, width="stretch",
                    help="Train further from where the run stopped (another round of iterations once finished).")
-    cols[3].button("Reset", key="reset", icon=":material/restart_alt:", on_click=reset,
+    cols[4].button("Reset", key="reset", icon=":material/restart_alt:", on_click=reset,
                    disabled=run is None, width="stretch", help="Forget the current run (it stays on Explore).")
+
+
+def step_result(run: Run, step: Step) -> None:
+    """What the last press of Step changed: the costs before and after, the weights' change, the batch."""
+    task, data = run.settings.task, run.data
+    before, after = step.before, step.after
+    with st.container(key="step_result"):
+        batch = step.batch
+        examples = (f"a mini-batch of {len(batch)} of the {len(data.X_train)} training digits" if batch is not None
+                    else f"all {len(data.X_train)} training digits")
+        solver = SETTINGS["solver"].format(run.settings.solver)
+        st.markdown(f"**One update** of {_shared.run_name(run)} ({solver}), iteration {before.iteration} → "
+                    f"{after.iteration}, on {examples}:")
+        a, b, c = st.columns(3)
+        a.metric("Training cost", f"{after.train_cost:.4f}", f"{step.cost_change:+.3g}", delta_color="inverse",
+                 help=f"The cost on all training digits: {before.train_cost:.6f} before, {after.train_cost:.6f} "
+                      "after.")
+        if batch is not None:
+            b.metric("Mini-batch cost", f"{step.batch_cost_after:.4f}",
+                     f"{step.batch_cost_after - step.batch_cost_before:+.3g}", delta_color="inverse",
+                     help=f"The cost on the {len(batch)} digits the update used: {step.batch_cost_before:.6f} before, "
+                          f"{step.batch_cost_after:.6f} after. It falls more than the whole set's: the update "
+                          "was made for them.")
+        if after.test_accuracy is not None:
+            c.metric("Test accuracy", f"{after.test_accuracy:.1%}",
+                     f"{(after.test_accuracy - before.test_accuracy) * 100:+.1f} points")
+        if after.stop_reason == "diverged":
+            st.caption("This update blew the cost up: the run diverged (see below).")
+        change = step.coef_change
+        limit = float(np.max(np.abs(change)))
+        st.caption(f"How the update moved each weight (ΔW, largest {limit:.3g}): blue went up, red went down.")
+        if task.all_ten:
+            figure = figures.weight_maps(change, task.class_names, name="ΔW")
+        else:
+            figure = figures.signed_map(change[0], name="ΔW", height=220)
+        _shared.show(figure, "step_change", description=f"The change of the weights by update {after.iteration}: "
+                                                         f"at most {limit:.3g} in size.")
+        if batch is not None:
+            shown = batch[:16]
+            more = f" (the first {len(shown)} shown)" if len(batch) > len(shown) else ""
+            st.caption(f"The digits of this mini-batch{more}:")
+            _shared.show(figures.digit_row(data.X_train[shown], [str(d) for d in data.digits_train[shown]],
+                                           columns=8), "step_batch",
+                         description=f"The {len(batch)} training digits the update averaged over.")
 
 
 # -- results ---------------------------------------------------------------------------------
 
 def results(run: Run) -> None:
     """What a finished or stopped run shows below the live charts."""
-    last, task, settings = run.last, run.settings.task, run.settings
-    if run.status == "diverged":
-        st.error(
-            f"**Training diverged.** With learning rate {settings.learning_rate:g} each step overshot the "
-            f"minimum by more than it gained, so the cost grew instead of falling (up to "
-            f"{run.peak_cost:.3g}) and training stopped at iteration {last.iteration}. "
-            f"Try a learning rate of {settings.learning_rate / 10:g}, ten times smaller"
-            + (f", or a weaker L2 strength than {settings.l2:g}." if settings.l2 else ".")
-        )
+    last, task = run.last, run.settings.task
+    if run.status == RunStatus.DIVERGED:
+        divergence = run.divergence
+        st.error(f"**Training diverged:** {divergence.what_happened}. {divergence.advice}", icon=":material/warning:")
+        st.caption("A run that diverged has no model worth reading: its accuracy and misread digits are not shown. "
+                   "Train again with the learning rate suggested.")
         return
     if run.origin:
         st.caption(f"This run started {run.origin}.")
@@ -298,10 +354,10 @@ def results(run: Run) -> None:
     a.metric("Train accuracy", f"{last.train_accuracy:.1%}")
     b.metric("Test accuracy", f"{last.test_accuracy:.1%}")
     costs = f"Train cost {last.train_cost:.4f}, test cost {last.test_cost:.4f}."
-    if run.status == "loaded":
+    if run.status == RunStatus.LOADED:
         c.metric("Trained iterations", f"{run.prior_iterations}", help=f"Before it was saved. {costs}")
     else:
-        state = {"finished": "Finished", "stopped": "Stopped"}[run.status]
+        state = {RunStatus.FINISHED: "Finished", RunStatus.STOPPED: "Stopped"}[run.status]
         if run.prior_iterations:
             c.metric(f"{state} after iterations", f"{run.total_iterations}",
                      help=f"{last.iteration} here, after {run.prior_iterations} before it was saved. {costs}")
@@ -343,7 +399,7 @@ def live_panel(side_by_side: bool = False) -> None:
     training loop, and only a rerun of the whole page does that."""
     run = _shared.current_run()
     training = bool(st.session_state.get(_shared.TRAINING_KEY)) and run is not None
-    settings, initial = st.session_state.get(SETTINGS, (None, None))
+    settings, initial = st.session_state.get(TRAIN_SETTINGS, (None, None))
     buttons(settings, initial, run, training)
     if run is not None and not training and settings is not None and settings != run.settings:
         st.caption(f"The charts show {_shared.run_name(run)}: {run.settings.label}. Press **Train** to train with "
@@ -370,6 +426,14 @@ def live_panel(side_by_side: bool = False) -> None:
         st.rerun()  # now the results below and the sidebar's summary
     elif run.last is not None:
         view.show(run)
+        last_step = st.session_state.get(LAST_STEP)
+        if last_step is not None and last_step[0] is run and last_step[1].after is run.last:
+            step = last_step[1]
+            # the step's outcome where the eye is, in the progress line (one line: the page does not move)
+            progress.progress(min(1.0, run.iteration / max(run.target, 1)),
+                              text=f"Iteration {run.iteration} of {run.target} · **Step**: cost "
+                                   f"{step.before.train_cost:.4f} → {step.after.train_cost:.4f}, details below")
+            step_result(run, step)
 
 
 def settings_panel(presenting: bool) -> None:
@@ -384,7 +448,7 @@ def settings_panel(presenting: bool) -> None:
     if settings_problem:
         st.error(settings_problem, icon=":material/block:")
     initial_run = None if presenting else start_from(settings)
-    st.session_state[SETTINGS] = (settings, initial_run)
+    st.session_state[TRAIN_SETTINGS] = (settings, initial_run)
     if settings is not None:
         st.query_params.update(settings_to_query(settings))  # the address is always a link to this screen
     if not presenting:
