@@ -353,6 +353,7 @@ def learning_curve(curve: Curve, *, log_y: bool = False, max_iteration: int | No
     last = max(max_iteration or 0, points["x"][-1] if points["x"] else 1, 1)
     xaxis = (log_iteration_axis(last) if log_x
              else dict(PLOT_AXIS, title=dict(text="iteration"), range=[0, last], nticks=6))
+    xaxis["ticklabelstandoff"] = 6  # the last iteration's label clear of the accuracy axis's 0%
     return described(dict(data=traces, layout=dict(
         **copy.deepcopy(BASE_LAYOUT),
         xaxis=xaxis,
@@ -391,14 +392,13 @@ def probability_bars(probabilities: Sequence[float], class_names: Sequence[str],
     return described(dict(
         data=[dict(type="bar", x=names, y=values(probabilities), marker=dict(color=colors),
                    text=[f"{p:.0%}" for p in probabilities], textposition="outside", cliponaxis=False,
+                   constraintext="none",  # labels at the chart's type size, not shrunk to a bar's width
                    hovertemplate="%{x}: %{y:.3f}<extra></extra>")],
-        # every class labelled (a crowded category axis would skip some), and bar labels that do not
-        # fit at a readable size are left out rather than shrunk (the hover and the text alternative say them)
+        # every class labelled: a crowded category axis would skip some
         layout=dict(**copy.deepcopy(BASE_LAYOUT),
                     xaxis=dict(PLOT_AXIS, type="category", title=dict(text="class"), tickmode="linear", dtick=1),
                     yaxis=dict(PLOT_AXIS, range=[0, 1.25], tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%",
                                title=dict(text="probability")),
-                    uniformtext=dict(minsize=FONT_SIZE - 2, mode="hide"),
                     height=height, margin=dict(l=10, r=10, t=10, b=10)),
     ), text)
 
@@ -495,8 +495,6 @@ def for_display(fig: Figure, display: Display) -> Figure:
     size = display.font_size
     layout.setdefault("font", {}).update(color=text, size=size)
     layout.setdefault("legend", {}).setdefault("font", {})["size"] = size
-    if "uniformtext" in layout:
-        layout["uniformtext"]["minsize"] = round(layout["uniformtext"]["minsize"] * display.scale)
     if layout.get("height"):
         layout["height"] = round(layout["height"] * display.scale)
     for name, axis in layout.items():

@@ -49,6 +49,7 @@ STYLE = """
 .st-key-task_preset button { padding-left: 0.6rem; padding-right: 0.6rem; }
 :is(.st-key-train, .st-key-stop, .st-key-continue, .st-key-reset) button {
     padding-left: 0.4rem; padding-right: 0.4rem; }
+.stApp [data-testid="stCaptionContainer"] { opacity: 1; }  /* faint by its colour, which is checked, not by 60 % */
 .stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stCaptionContainer"] * { color: var(--lrviz-muted); }
 @media (max-width: 1000px) {
   :is(COLUMNS) { flex-wrap: wrap; }
@@ -65,7 +66,7 @@ html { font-size: clamp(17px, 1.2vw, 23px); }
 [data-testid="stMainBlockContainer"] { max-width: 100%; padding: 3.4rem 2rem 2rem; }
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.7rem; }
 [data-testid="stMainBlockContainer"] [data-testid="stHeading"] h2 { font-size: 2rem; padding: 0 0 0.2rem; }
-[data-testid="stSidebar"][aria-expanded="true"] { min-width: 16rem; }
+[data-testid="stSidebar"][data-collapsed="false"] { min-width: 16rem; }
 .stApp [data-testid="stCaptionContainer"] { font-size: 0.9rem; }
 .st-key-answer h1 { font-size: 7rem; }
 :is(.st-key-learning_curve, .st-key-weights) { --lrviz-chart-height: max(15rem, calc(100vh - 20.5rem)); }
@@ -108,7 +109,8 @@ DARK_STYLE = """
 .stApp [data-testid="stAlertContainer"] { background-color: var(--lrviz-notice); }
 .stApp [data-testid="stAlertContainer"] * { color: var(--lrviz-text); }
 .stApp [data-testid="stMultiSelect"] div:has(> [data-testid="stMultiSelectTagsContainer"]),
-.stApp [data-testid="stSelectbox"] [data-baseweb="select"] > div, .stApp [data-testid="stSelectbox"] button {
+.stApp [data-testid="stSelectbox"] [role="group"], .stApp [data-testid="stSelectbox"] button,
+.stApp [data-testid="stNumberInputContainer"] {
     background-color: var(--lrviz-surface); border-color: var(--lrviz-border); }
 .stApp [data-testid="stMultiSelect"] input { background-color: transparent; }
 .stApp :is([data-testid="stMultiSelect"], [data-testid="stSelectbox"]) :is(svg, button) {
@@ -217,7 +219,7 @@ export default function (component) {
     let tries = 0;
     const act = () => {
       const sidebar = document.querySelector('[data-testid="stSidebar"]');
-      const open = sidebar && sidebar.getAttribute('aria-expanded') === 'true';
+      const open = sidebar && sidebar.getAttribute('data-collapsed') === 'false';
       if (sidebar && open === !data.collapse) return;
       const button = document.querySelector(data.collapse ? '[data-testid="stSidebarCollapseButton"] button'
                                                           : '[data-testid="stExpandSidebarButton"]');
@@ -230,9 +232,11 @@ export default function (component) {
   // so that it can be scrolled without a mouse (WCAG 2.1.1; axe's scrollable-region-focusable).
   if (!lrviz.scrollables) {
     let pending = false;
+    const resized = new ResizeObserver(() => later());  // a column narrowed, a font arrived
     const mark = () => {
       pending = false;
       for (const el of document.querySelectorAll('.katex-display')) {
+        if (!el.__watched) { el.__watched = true; resized.observe(el); }
         const scrolls = el.scrollWidth > el.clientWidth + 1;
         if (scrolls && !el.hasAttribute('tabindex')) el.setAttribute('tabindex', '0');
         if (!scrolls && el.getAttribute('tabindex') === '0') el.removeAttribute('tabindex');
@@ -241,7 +245,7 @@ export default function (component) {
     const later = () => { if (!pending) { pending = true; setTimeout(mark, 150); } };
     lrviz.scrollables = new MutationObserver(later);
     lrviz.scrollables.observe(document.body, { childList: true, subtree: true });
-    window.addEventListener('resize', later);
+    document.fonts.ready.then(later);
     later();
   }
 }
