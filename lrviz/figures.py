@@ -220,7 +220,7 @@ def weight_maps(coef: np.ndarray, class_names: Sequence[str], *, limit: float | 
     names, columns = _map_names(coef.shape[0], class_names)
     # one map: its colour bar beside it; several: below them, so that the maps get the width
     colorbar = (dict(title=dict(text="weight"), thickness=12) if columns == 1 else
-                dict(title=dict(text="weight", side="right"), thickness=12, orientation="h", len=0.9, x=0.5,
+                dict(title=dict(text="weight", side="top"), thickness=12, orientation="h", len=0.9, x=0.5,
                      xanchor="center", y=-0.03, yanchor="top"))
     trace, titles = _tiled_heatmap(coef, names, columns, "weight", colorscale=WEIGHT_COLORSCALE, colorbar=colorbar)
     trace.update(weight_mosaic(coef, class_names, limit=limit))
