@@ -10,7 +10,10 @@ from pages import _memory, _shared
 
 _shared.start()
 _shared.mark_app_started()
-st.set_page_config(page_title="lrviz: a neuron that reads digits", page_icon="🧠", layout="wide")
+# In presentation mode the sidebar starts closed (a prepared link opens without it; switching the
+# mode on closes it too: _shared.page_script), and a button in sight leaves the mode.
+st.set_page_config(page_title="lrviz: a neuron that reads digits", page_icon="🧠", layout="wide",
+                   initial_sidebar_state="collapsed" if _shared.presentation_requested() else "auto")
 
 # Streamlit serves its default page, Train, at / only, whatever its url_path: /train would be
 # "not found". So a hidden page at /train runs the Train page too (a bookmark of it works).
@@ -32,7 +35,9 @@ if navigation not in (train_page, train_alias):  # leaving Train mid-run stops t
 _shared.sidebar()
 with st.sidebar:
     _memory.set_cookie()
+    _shared.page_script(navigation.url_path)
 _shared.style()
+_shared.presentation_exit()
 navigation.run()
 _shared.presentation_link()
 _memory.keep(_shared.SESSION_KEYS)

@@ -11,6 +11,8 @@ Colours that would fail on the dark page have a lighter twin there (`DARK_TWIN`)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 #: The page backgrounds of the two looks (the dark one is the app's style sheet's).
 LIGHT_BACKGROUND = "#FFFFFF"
 DARK_BACKGROUND = "#0F172A"
@@ -32,6 +34,48 @@ DARK_RUN_PALETTE = ("#2EC4A0", "#E09AC3", "#F0A830", "#CBD5E1", "#B494F0", "#4FC
 #: Light-look colours and the lighter twin each has on the dark page.
 DARK_TWIN = {TEXT: DARK_TEXT, BACKWARD: "#FB923C", ARROW: "#94A3B8", **dict(zip(RUN_PALETTE, DARK_RUN_PALETTE,
                                                                                strict=True))}
+
+
+
+
+@dataclass(frozen=True)
+class Look:
+    """The colours of one look's page furniture: the app's style sheets (pages/_shared.py) are
+    built from these, and `LOOK_PAIRS` says which of them sit on which (tests/test_colors.py)."""
+
+    background: str  # the page
+    surface: str  # the sidebar, inputs, secondary buttons, tables
+    raised: str  # on a surface: the current page's link, steppers, the empty progress track, chips
+    text: str
+    muted: str  # captions, placeholders, and icons: select arrows, clear, help, the sidebar's arrows
+    border: str  # the edge of an input or a button
+    accent: str  # a chosen segment's edge, a switch that is on, the progress bar, keyboard focus
+    primary: str  # the primary button (Train)
+    on_primary: str  # its text
+    selected: str  # a chosen segment's fill
+    disabled: str  # text and edge of a control that cannot be used now (drawn dashed, on the page)
+    notice: str  # an info box's fill
+
+
+#: The light look is Streamlit's theme of .streamlit/config.toml (a test checks they agree);
+#: its style sheet only darkens captions, which Streamlit draws too faint on the sidebar.
+LIGHT = Look(background=LIGHT_BACKGROUND, surface="#F0F2F6", raised="#E2E8F0", text=TEXT, muted="#4B5563",
+             border="#6B7280", accent=TRAIN, primary=TRAIN, on_primary="#FFFFFF", selected="#DBEAFE",
+             disabled="#4B5563", notice="#E0F2FE")
+#: The dark look: light text on a deep blue-grey, kept calm for a dimmed room.
+DARK = Look(background=DARK_BACKGROUND, surface="#1E293B", raised="#334155", text=DARK_TEXT, muted="#CBD5E1",
+            border="#64748B", accent="#38BDF8", primary=TRAIN, on_primary="#FFFFFF", selected="#0C4A6E",
+            disabled="#94A3B8", notice="#1E3A5F")
+#: (foreground, background, kind) of every pair of a look's colours that meet on the page; kind is
+#: "text" (4.5:1) or "graphics" (3:1: edges, icons, bars).
+LOOK_PAIRS = (
+    ("text", "background", "text"), ("text", "surface", "text"), ("text", "raised", "text"),
+    ("text", "selected", "text"), ("text", "notice", "text"), ("on_primary", "primary", "text"),
+    ("muted", "background", "text"), ("muted", "surface", "text"), ("muted", "raised", "graphics"),
+    ("disabled", "background", "text"), ("disabled", "surface", "text"),
+    ("border", "background", "graphics"), ("border", "surface", "graphics"),
+    ("accent", "background", "graphics"), ("accent", "surface", "graphics"), ("accent", "raised", "graphics"),
+)
 
 
 def run_color(number: int) -> str:

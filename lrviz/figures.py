@@ -16,6 +16,11 @@ check with `go.Figure(spec)` that Plotly accepts them. Conventions:
   light and the dark page (`lrviz.colors`): blue/vermilion lines, red/blue maps.
 - What a live view updates is split from what stays: `learning_curve_points` and
   `weight_mosaic` give the changing data of `learning_curve` and `weight_maps`.
+- Every figure says in words what it shows, with its key numbers (`description`: its text
+  alternative for screen readers, kept in the layout's `meta`).
+- Text is large enough to read from the back of a room once `for_display` scales it (at least
+  `MIN_PRESENTATION_FONT` px), and a chart's height can come from the page instead (a figure's
+  own height is only its default: see pages/_chart.py).
 """
 
 from __future__ import annotations
@@ -37,6 +42,22 @@ from lrviz.history import Curve
 #: A Plotly figure as JSON-ready data: {"data": [trace, ...], "layout": {...}}.
 Figure = dict[str, Any]
 
+
+
+def described(figure: Figure, text: str) -> Figure:
+    """The figure with its text alternative: what it shows and its key numbers, in a sentence or two."""
+    figure["layout"]["meta"] = dict(description=text)
+    return figure
+
+
+def description(figure: Figure) -> str:
+    """A figure's text alternative (empty when it has none)."""
+    meta = figure["layout"].get("meta")
+    return meta.get("description", "") if isinstance(meta, dict) else ""
+
+
+def _percent(value: float) -> str:
+    return f"{value:.0%}" if math.isfinite(value) else "undefined"
 
 
 def _scale(colors: Sequence[str]) -> list[list]:
@@ -206,14 +227,24 @@ def weight_maps(coef: np.ndarray, class_names: Sequence[str], *, limit: float | 
     """
     coef = np.asarray(coef, dtype=float)
     names, columns = _map_names(coef.shape[0], class_names)
-    trace, titles = _tiled_heatmap(coef, names, columns, name, colorscale=WEIGHT_COLORSCALE,
-                                   colorbar=dict(title=dict(text=name), thickness=12))
+    # one map: its colour bar beside it; several: below them, so that the maps get the width
+    colorbar = (dict(title=dict(text=name), thickness=12) if columns == 1 else
+                dict(title=dict(text=name, side="top"), thickness=12, orientation="h", len=0.9, x=0.5,
+                     xanchor="center", y=-0.03, yanchor="top"))
+    trace, titles = _tiled_heatmap(coef, names, columns, name, colorscale=WEIGHT_COLORSCALE, colorbar=colorbar)
     trace.update(weight_mosaic(coef, class_names, limit=limit))
     rows = -(-coef.shape[0] // columns)
-    return dict(data=[trace], layout=dict(
+    shown = trace["zmax"]
+    if coef.shape[0] == 1:
+        text = (f"Weight map, 8×8 pixels: blue pixels push toward {class_names[1]}, red ones toward "
+                f"{class_names[0]}; weights from {-shown:.3g} to {shown:.3g}.")
+    else:
+        text = (f"{coef.shape[0]} weight maps, one per class ({', '.join(map(str, class_names))}), 8×8 pixels each: "
+                f"blue pixels raise that class's score, red ones lower it; weights from {-shown:.3g} to {shown:.3g}.")
+    return described(dict(data=[trace], layout=dict(
         **copy.deepcopy(BASE_LAYOUT), **copy.deepcopy(IMAGE_AXES), annotations=titles,
         margin=dict(l=10, r=10, t=30, b=10), height=height or (290 if columns == 1 else 150 * rows + 40),
-    ))
+    )), text)
 
 
 def digit_row(images: np.ndarray, titles: Sequence[str] | None = None, *, columns: int | None = None,
@@ -226,10 +257,12 @@ def digit_row(images: np.ndarray, titles: Sequence[str] | None = None, *, column
     trace, annotations = _tiled_heatmap(images, names, columns, "ink", hover=bool(titles), zmin=0.0, zmax=1.0,
                                         colorscale=INK_COLORSCALE, showscale=False, meta=INK_META)
     rows = -(-len(images) // columns)
-    return dict(data=[trace], layout=dict(
+    text = (f"{len(images)} handwritten digits, 8×8 pixels each"
+            + (f", titled {'; '.join(names)}." if titles else "."))
+    return described(dict(data=[trace], layout=dict(
         **copy.deepcopy(BASE_LAYOUT), **copy.deepcopy(IMAGE_AXES), annotations=annotations if titles else [],
         margin=dict(l=0, r=0, t=24 if titles else 0, b=0), height=height or 90 * rows + (24 if titles else 0),
-    ))
+    )), text)
 
 
 def gallery(images: np.ndarray, titles: Sequence[str], *, columns: int, row_height: int = 64) -> Figure:
@@ -258,11 +291,14 @@ def digit_image(image: np.ndarray, *, title: str | None = None, height: int = 26
                   margin=dict(l=1, r=1, t=40 if title else 1, b=1), shapes=[frame])
     if title:
         layout["title"] = dict(text=title)
-    pixels = values(np.asarray(image, dtype=float).reshape(IMAGE_SHAPE), PICTURE_DIGITS)
-    return dict(data=[dict(type="heatmap", z=pixels, zmin=0, zmax=1, colorscale=INK_COLORSCALE, showscale=False,
-                           xgap=1, ygap=1, meta=INK_META,
-                           hovertemplate="row %{y}, column %{x}<br>ink %{z:.2f}<extra></extra>")],
-                layout=layout)
+    grid = np.asarray(image, dtype=float).reshape(IMAGE_SHAPE)
+    inked = int(np.count_nonzero(grid > 0.25))
+    text = (f"{title + ': ' if title else ''}an 8×8 digit image, {inked} of its 64 pixels inked, "
+            f"{np.count_nonzero(grid > 0.75)} of them darkly.")
+    return described(dict(data=[dict(type="heatmap", z=values(grid, PICTURE_DIGITS), zmin=0, zmax=1,
+                                     colorscale=INK_COLORSCALE, showscale=False, xgap=1, ygap=1, meta=INK_META,
+                                     hovertemplate="row %{y}, column %{x}<br>ink %{z:.2f}<extra></extra>")],
+                          layout=layout), text)
 
 
 def signed_map(values_: np.ndarray, *, name: str, title: str | None = None, height: int = 260,
@@ -276,11 +312,16 @@ def signed_map(values_: np.ndarray, *, name: str, title: str | None = None, heig
                   margin=dict(l=0, r=0, t=40 if title else 0, b=0))
     if title:
         layout["title"] = dict(text=title)
-    return dict(data=[dict(type="heatmap", z=values(grid), colorscale=WEIGHT_COLORSCALE,
-                           zmin=-limit, zmid=0.0, zmax=limit, xgap=1, ygap=1,
-                           colorbar=dict(title=dict(text=name), thickness=12, exponentformat="power"),
-                           hovertemplate=f"row %{{y}}, column %{{x}}<br>{name} %{{z:.3g}}<extra></extra>")],
-                layout=layout)
+    finite = np.where(np.isfinite(grid), grid, 0.0)
+    high, low = np.unravel_index(np.argmax(finite), IMAGE_SHAPE), np.unravel_index(np.argmin(finite), IMAGE_SHAPE)
+    text = (f"{title + ': ' if title else ''}{name} as an 8×8 map, blue positive, red negative: from "
+            f"{finite.min():.3g} (row {low[0]}, column {low[1]}) to {finite.max():.3g} (row {high[0]}, column "
+            f"{high[1]}), {int(np.count_nonzero(finite))} of 64 pixels not zero.")
+    return described(dict(data=[dict(type="heatmap", z=values(grid), colorscale=WEIGHT_COLORSCALE,
+                                     zmin=-limit, zmid=0.0, zmax=limit, xgap=1, ygap=1,
+                                     colorbar=dict(title=dict(text=name), thickness=12, exponentformat="power"),
+                                     hovertemplate=f"row %{{y}}, column %{{x}}<br>{name} %{{z:.3g}}<extra></extra>")],
+                          layout=layout), text)
 
 
 def _curve_traces(with_test: bool, mini_batch: bool) -> tuple[tuple, ...]:
@@ -298,8 +339,26 @@ def learning_curve_points(curve: Curve, start: int = 0, *, mini_batch: bool = Fa
     return dict(x=x, y=[values(getattr(curve, column)[start:]) for _, column, *_ in traces])
 
 
+#: Where iteration 0 (the start) sits on a logarithmic iteration axis, which cannot show 0: half a
+#: step before iteration 1, labelled "start".
+LOG_START = 0.5
+#: A legend above a chart, in rows: as many entries a row as fit (never on the plot or an axis title).
+TOP_LEGEND = dict(orientation="h", yanchor="bottom", y=1.02, x=0)
+
+
+def log_iteration_axis(last: int) -> dict:
+    """An iteration axis on a log scale from the start (at `LOG_START`, labelled "start") to `last`,
+    ticked at 1, 10, 100, ... so that the first iterations, where most happens, get room."""
+    last = max(int(last), 1)
+    ticks = [LOG_START] + [10**k for k in range(int(math.log10(last)) + 1)]
+    return dict(PLOT_AXIS, title=dict(text="iteration (log scale)"), type="log",
+                range=[math.log10(LOG_START) - 0.05, math.log10(last) + 0.02], tickvals=ticks,
+                ticktext=["start"] + [f"{t:,}" for t in ticks[1:]])
+
+
 def learning_curve(curve: Curve, *, log_y: bool = False, max_iteration: int | None = None,
-                   height: int = 330, with_test: bool | None = None, mini_batch: bool = False) -> Figure:
+                   height: int = 330, with_test: bool | None = None, mini_batch: bool = False,
+                   log_x: bool = False) -> Figure:
     """Train and test cost against iteration (left axis) and accuracy (dotted, right axis).
 
     `max_iteration` fixes the x range (e.g. to the planned number of iterations) so
@@ -307,9 +366,11 @@ def learning_curve(curve: Curve, *, log_y: bool = False, max_iteration: int | No
     the curve has test points) says whether the test traces are drawn. `mini_batch` adds,
     beneath them, the cost of each mini-batch as the run met it (thin and grey: it is noisy)
     and its trend (`Curve.batch_cost_trend`, dashed), for a run trained on mini-batches.
+    `log_x` puts the iterations on a log scale (`log_iteration_axis`: the start drawn at `LOG_START`).
     """
     with_test = curve.has_test if with_test is None else with_test
-    x = curve.iterations.tolist()
+    iterations = curve.iterations.tolist()
+    x = [LOG_START if i == 0 else i for i in iterations] if log_x else iterations
     traces = []
     for name, column, axis, color, dash, width in _curve_traces(with_test, mini_batch):
         line = dict(color=color, width=width)
@@ -320,18 +381,38 @@ def learning_curve(curve: Curve, *, log_y: bool = False, max_iteration: int | No
             trace["yaxis"] = "y2"
         if name.startswith("mini-batch"):
             trace["legendrank"] = 1001  # listed after the train and test lines
+        if log_x:  # the hover says the true iteration, not where the start is drawn
+            trace.update(customdata=iterations, hovertemplate=f"iteration %{{customdata}}<br>{name} %{{y:.4g}}"
+                                                              "<extra></extra>")
         traces.append(trace)
-    last = x[-1] if x else 1
-    return dict(data=traces, layout=dict(
+    last = max(max_iteration or 0, iterations[-1] if iterations else 1, 1)
+    xaxis = (log_iteration_axis(last) if log_x
+             else dict(PLOT_AXIS, title=dict(text="iteration"), range=[0, last], nticks=6))
+    xaxis["ticklabelstandoff"] = 6  # the last iteration's label clear of the accuracy axis's 0%
+    return described(dict(data=traces, layout=dict(
         **copy.deepcopy(BASE_LAYOUT),
-        xaxis=dict(PLOT_AXIS, title=dict(text="iteration"), range=[0, max(max_iteration or 0, last, 1)]),
+        xaxis=xaxis,
         yaxis=dict(PLOT_AXIS, title=dict(text="cost J (log scale)" if log_y else "cost J"),
                    type="log" if log_y else "linear", rangemode="tozero"),
         yaxis2=dict(PLOT_AXIS, title=dict(text="accuracy"), overlaying="y", side="right", range=[0, 1.02],
                     tickformat=".0%", dtick=0.25, showgrid=False),
-        height=height, margin=dict(l=10, r=10, t=30, b=10), hovermode="x unified", showlegend=True,
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
-    ))
+        height=height, margin=dict(l=10, r=10, t=30, b=10), hovermode="closest" if log_x else "x unified",
+        showlegend=True, legend=dict(TOP_LEGEND),
+    )), curve_description(curve))
+
+
+def curve_description(curve: Curve) -> str:
+    """A learning curve in words: where its costs and accuracies started and ended."""
+    if not len(curve):
+        return "Learning curve: no training yet."
+    first, last = 0, len(curve) - 1
+    text = (f"Learning curve over {int(curve.iterations[last])} iterations: the train cost went from "
+            f"{curve.train_cost[first]:.4g} to {curve.train_cost[last]:.4g}, train accuracy from "
+            f"{_percent(curve.train_accuracy[first])} to {_percent(curve.train_accuracy[last])}")
+    if curve.has_test:
+        text += (f"; the test cost from {curve.test_cost[first]:.4g} to {curve.test_cost[last]:.4g}, test accuracy "
+                 f"from {_percent(curve.test_accuracy[first])} to {_percent(curve.test_accuracy[last])}")
+    return text + "."
 
 
 def probability_bars(probabilities: Sequence[float], class_names: Sequence[str], *, height: int = 260) -> Figure:
@@ -339,15 +420,22 @@ def probability_bars(probabilities: Sequence[float], class_names: Sequence[str],
     probabilities = np.asarray(probabilities, dtype=float)
     best = int(np.argmax(probabilities))
     colors = [TRAIN_COLOR if k == best else MUTED_COLOR for k in range(len(probabilities))]
-    return dict(
-        data=[dict(type="bar", x=list(class_names), y=values(probabilities), marker=dict(color=colors),
+    names = [str(name) for name in class_names]
+    ranked = sorted(range(len(names)), key=lambda k: -probabilities[k])
+    text = (f"Probability of each class: {names[best]} {_percent(probabilities[best])}; then "
+            + ", ".join(f"{names[k]} {_percent(probabilities[k])}" for k in ranked[1:]) + ".")
+    return described(dict(
+        data=[dict(type="bar", x=names, y=values(probabilities), marker=dict(color=colors),
                    text=[f"{p:.0%}" for p in probabilities], textposition="outside", cliponaxis=False,
+                   constraintext="none",  # labels at the chart's type size, not shrunk to a bar's width
                    hovertemplate="%{x}: %{y:.3f}<extra></extra>")],
-        layout=dict(**copy.deepcopy(BASE_LAYOUT), xaxis=dict(PLOT_AXIS, type="category", title=dict(text="class")),
+        # every class labelled: a crowded category axis would skip some
+        layout=dict(**copy.deepcopy(BASE_LAYOUT),
+                    xaxis=dict(PLOT_AXIS, type="category", title=dict(text="class"), tickmode="linear", dtick=1),
                     yaxis=dict(PLOT_AXIS, range=[0, 1.25], tickvals=[0, 0.25, 0.5, 0.75, 1], tickformat=".0%",
                                title=dict(text="probability")),
                     height=height, margin=dict(l=10, r=10, t=10, b=10)),
-    )
+    ), text)
 
 
 def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, class_names: Sequence[str], *,
@@ -357,7 +445,17 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, class_names: Sequen
     counts = np.zeros((k, k), dtype=int)
     np.add.at(counts, (np.asarray(y_true, dtype=int), np.asarray(y_pred, dtype=int)), 1)
     names = list(class_names)
-    return dict(
+    right = int(np.trace(counts))
+    total = int(counts.sum())
+    mistakes = counts - np.diag(np.diag(counts))
+    text = f"Confusion matrix of {total} test digits: {right} read right ({_percent(right / max(total, 1))})"
+    if mistakes.any():
+        true, said = np.unravel_index(np.argmax(mistakes), counts.shape)
+        text += (f"; the most frequent mistake: {names[true]} read as {names[said]}, "
+                 f"{mistakes[true, said]} time{'s' if mistakes[true, said] > 1 else ''}.")
+    else:
+        text += "; no mistakes."
+    return described(dict(
         data=[dict(type="heatmap", z=counts.tolist(), x=names, y=names, colorscale=COUNT_COLORSCALE, showscale=False,
                    text=counts.tolist(), texttemplate="%{text}", xgap=2, ygap=2,
                    hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>")],
@@ -367,7 +465,7 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, class_names: Sequen
                     yaxis=dict(title=dict(text="true"), type="category", autorange="reversed", scaleanchor="x",
                                constrain="domain", automargin=True, ticks=""),
                     height=height, margin=dict(l=10, r=10, t=10, b=10)),
-    )
+    ), text)
 
 
 class XAxis(StrEnum):
@@ -406,22 +504,28 @@ def compare_curves(runs: Sequence[RunLine], *, log_y: bool = False, x_axis: XAxi
     """The learning curves of several runs on one chart: train cost solid, test cost dashed, each run
     in its own colour, against iterations, training time or examples seen (`x_axis`)."""
     x_axis = XAxis(x_axis)
-    traces = []
+    traces, said = [], []
     for run in runs:
+        curve = run.curve
+        if len(curve):
+            said.append(f"{run.label} from {curve.train_cost[0]:.4g} to {curve.train_cost[-1]:.4g} in "
+                        f"{int(curve.iterations[-1])} iterations")
         x = values(run.x(x_axis))
-        traces.append(dict(type="scatter", x=x, y=values(run.curve.train_cost), name=f"{run.label} · train",
+        traces.append(dict(type="scatter", x=x, y=values(curve.train_cost), name=f"{run.label} · train",
                            mode="lines", legendgroup=run.label, line=dict(color=run.color, width=2.5)))
-        if run.curve.has_test:
-            traces.append(dict(type="scatter", x=x, y=values(run.curve.test_cost), name=f"{run.label} · test",
+        if curve.has_test:
+            traces.append(dict(type="scatter", x=x, y=values(curve.test_cost), name=f"{run.label} · test",
                                mode="lines", legendgroup=run.label, line=dict(color=run.color, width=2, dash="dash")))
-    return dict(data=traces, layout=dict(
+    text = (f"Learning curves of {len(runs)} run{'s' if len(runs) != 1 else ''}, train cost solid and test cost "
+            "dashed: " + ("; ".join(said) or "none has trained yet") + ".")
+    return described(dict(data=traces, layout=dict(
         **copy.deepcopy(BASE_LAYOUT),
-        xaxis=dict(PLOT_AXIS, title=dict(text=X_AXIS_TITLES[x_axis]), rangemode="tozero"),
+        xaxis=dict(PLOT_AXIS, title=dict(text=X_AXIS_TITLES[x_axis]), rangemode="tozero", nticks=6),
         yaxis=dict(PLOT_AXIS, title=dict(text="cost J (log scale)" if log_y else "cost J"),
                    type="log" if log_y else "linear", rangemode="tozero"),
         height=height, margin=dict(l=10, r=10, t=10, b=10), hovermode="x unified",
-        legend=dict(orientation="h", yanchor="top", y=-0.24, x=0),
-    ))
+        legend=dict(TOP_LEGEND),  # above the chart: never on the axis title
+    )), text)
 
 
 @dataclass(frozen=True)
@@ -430,6 +534,17 @@ class Display:
 
     dark: bool = False
     scale: float = 1.0
+
+    @property
+    def font_size(self) -> int:
+        """The size of the figures' type on this display, in CSS pixels."""
+        return round(FONT_SIZE * self.scale)
+
+
+#: Type a projector shows legibly at the back of a room: presentation mode's charts use no smaller.
+MIN_PRESENTATION_FONT = 18
+#: How much larger presentation mode draws the figures (their type: 19 px).
+PRESENTATION_SCALE = 1.35
 
 
 DARK_TEXT_COLOR = colors.DARK_TEXT
@@ -446,7 +561,7 @@ def for_display(fig: Figure, display: Display) -> Figure:
     layout = copy.deepcopy(fig["layout"])
     text = DARK_TEXT_COLOR if display.dark else TEXT_COLOR
     grid = DARK_GRID_COLOR if display.dark else GRID_COLOR
-    size = round(FONT_SIZE * display.scale)
+    size = display.font_size
     layout.setdefault("font", {}).update(color=text, size=size)
     layout.setdefault("legend", {}).setdefault("font", {})["size"] = size
     if layout.get("height"):

@@ -18,7 +18,7 @@ import numpy as np
 
 from lrviz import colors, neuron
 from lrviz.backprop import ExamplePass
-from lrviz.figures import BASE_LAYOUT, MUTED_COLOR, PLOT_AXIS, TEST_COLOR, TRAIN_COLOR, Figure, values
+from lrviz.figures import BASE_LAYOUT, MUTED_COLOR, PLOT_AXIS, TEST_COLOR, TRAIN_COLOR, Figure, described, values
 
 #: The backward pass's text and marks: a darker vermilion, readable on white (lrviz.colors).
 BACKWARD_COLOR = colors.BACKWARD
@@ -158,12 +158,21 @@ def computation_graph(example: ExamplePass, class_names: Sequence[str], *, heigh
     hover = dict(type="scatter", x=[x for x, _, _, _ in nodes.values()], y=[y for _, y, _, _ in nodes.values()],
                        mode="markers", marker=dict(size=40, opacity=0), name="nodes",
                        hovertext=[_NODE_HELP[key] for key in nodes], hovertemplate="%{hovertext}<extra></extra>")
-    return dict(data=[hover], layout=dict(
+    if example.binary:
+        text = (f"Computation graph of the neuron for one example: x (64 pixels), w and b = {f(example.b[0])} "
+                f"give z = w·x + b = {f(example.z[0])}, then a = σ(z) = {f(example.a[0])} and, with y = {k}, "
+                f"the loss L = {f(example.loss)}. Backward: ∂L/∂a = {f(example.dL_da[0])}, ∂a/∂z = "
+                f"{f(example.da_dz[0, 0])}, dz = a - y = {f(example.dz[0])}, dw = x·dz, db = {f(example.db[0])}.")
+    else:
+        text = (f"Computation graph of the ten-neuron layer for one example of class {name}: z = Wx + b, "
+                f"z{name} = {f(example.z[k])}; a = softmax(z), a{name} = {f(example.a[k])}; "
+                f"L = -log a{name} = {f(example.loss)}. Backward: dz{name} = {f(example.dz[k])}, dW = dz xᵀ, db = dz.")
+    return described(dict(data=[hover], layout=dict(
         **copy.deepcopy(BASE_LAYOUT),
         xaxis=dict(visible=False, range=[0.2, 10.0], fixedrange=True),
         yaxis=dict(visible=False, range=[-0.05, 4.3], fixedrange=True),
         shapes=shapes, annotations=annotations, height=height, margin=dict(l=0, r=0, t=0, b=0), showlegend=False,
-    ))
+    )), text)
 
 
 # -- the sigmoid and the log loss ---------------------------------------------------------------
@@ -207,7 +216,11 @@ def sigmoid_plot(z: float, *, example_z: float | None = None, example_label: str
             x=shown, y=_sigmoid(shown), ax=Z_LIMIT / 2 if right else -Z_LIMIT / 2, ay=0.3 if right else 0.7,
             xref="x", yref="y", axref="x", ayref="y", text=f"{example_label}: z = {format_number(example_z, 3)}{edge}",
             showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor=MUTED_COLOR, standoff=8, name=example_label))
-    return dict(data=traces, layout=dict(
+    text = (f"The sigmoid a = σ(z) for z from {-Z_LIMIT:g} to {Z_LIMIT:g}: at z = {format_number(z, 3)}, "
+            f"a = {format_number(a)} and its slope da/dz = {format_number(slope)}")
+    if example_z is not None:
+        text += f"; {example_label}: z = {format_number(example_z, 3)}, a = {format_number(_sigmoid(example_z))}"
+    return described(dict(data=traces, layout=dict(
         **copy.deepcopy(BASE_LAYOUT),
         xaxis=dict(PLOT_AXIS, title=dict(text="z"), range=[-Z_LIMIT - 0.3, Z_LIMIT + 0.3], zeroline=True,
                    zerolinecolor=MUTED_COLOR),
@@ -217,7 +230,7 @@ def sigmoid_plot(z: float, *, example_z: float | None = None, example_label: str
         annotations=annotations,
         height=height, margin=dict(l=10, r=10, t=30, b=10), showlegend=True,
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
-    ))
+    )), text + ".")
 
 
 def log_loss_plot(a: float, loss: float, y: int, *, binary: bool = True, example_label: str = "this example",
@@ -249,13 +262,17 @@ def log_loss_plot(a: float, loss: float, y: int, *, binary: bool = True, example
         text=[f"L = {format_number(loss)}" + (" ↑" if off_chart else "")],
         textposition=("bottom" if off_chart else "top") + (" left" if a > 0.5 else " right"),
         hovertemplate=f"{example_label}<br>a = {format_number(a)}<br>L = {format_number(loss)}<extra></extra>"))
-    return dict(data=traces, layout=dict(
+    curve = ("L = -log a for y = 1 and L = -log(1 - a) for y = 0" if binary
+             else "L = -log a of the true class")
+    text = (f"The log loss against the probability a: {curve}; {example_label}: a = {format_number(a)}, "
+            f"y = {y}, L = {format_number(loss)}.")
+    return described(dict(data=traces, layout=dict(
         **copy.deepcopy(BASE_LAYOUT),
         xaxis=dict(PLOT_AXIS, title=dict(text=x_title), range=[-0.02, 1.02]),
         yaxis=dict(PLOT_AXIS, title=dict(text="loss L"), range=[-0.15, LOSS_LIMIT + 0.3]),
         height=height, margin=dict(l=10, r=10, t=30, b=10), showlegend=True,
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
-    ))
+    )), text)
 
 
 def _sigmoid(z):

@@ -18,6 +18,12 @@ This component instead:
   a patch meant for another base is ignored and one that arrives twice adds nothing twice.
   Patches that arrive together are applied one per animation frame, so each is seen; a browser
   that falls behind merges the waiting ones and catches up.
+- A chart takes its height from the page when the page's style sheet says so (the CSS variable
+  `--lrviz-chart-height` on a container, e.g. presentation mode's `calc(100vh - ...)`), else
+  the figure's own; plotly.js fills that box, and follows it when it changes (a resized window,
+  a sidebar that closes, another style sheet).
+- `role="img"` and the figure's text alternative (`description`) as its `aria-label`, so a
+  screen reader says what the chart shows instead of reading its axes' numbers one by one.
 
 plotly.js itself comes from the `plotly` package (`package_data/plotly.min.js`), served by
 Streamlit as a component's file; nothing comes from a CDN.
@@ -68,9 +74,24 @@ function mount(parent, data) {
     parent.appendChild(el);
   }
   el.setAttribute('aria-label', data.description || '');
+  // the figure's height is the default of the box's; the page's style sheet may set another
+  const layout = Object.assign({}, data.figure.layout, { autosize: true });
+  if (layout.height) el.style.setProperty('--lrviz-own-height', layout.height + 'px');
+  delete layout.height;
+  if (!el.__resizes) {
+    let size = '';
+    el.__resizes = new ResizeObserver(([entry]) => {
+      const now = Math.round(entry.contentRect.width) + 'x' + Math.round(entry.contentRect.height);
+      if (now === size) return;
+      const first = !size;
+      size = now;
+      if (!first && el._fullLayout) queue(el, () => window.Plotly.Plots.resize(el));
+    });
+    el.__resizes.observe(el);
+  }
   const ready = queue(el, async () => {
     const Plotly = await plotly(data.src);
-    await Plotly.react(el, data.figure.data, data.figure.layout, data.config);
+    await Plotly.react(el, data.figure.data, layout, data.config);
     el.__base = data.base;
     el.__points = data.figure.data.length && data.figure.data[0].x ? data.figure.data[0].x.length : 0;
   }).then(() => el);
@@ -151,7 +172,7 @@ export default function (component) {
 }
 """
 _CSS = """
-.lrviz-chart { width: 100%; }
+.lrviz-chart { width: 100%; height: var(--lrviz-chart-height, var(--lrviz-own-height, 360px)); }
 """
 _component = st.components.v2.component("lrviz_chart", html="", css=_CSS, js=_JS, isolate_styles=False)
 _feed_numbers = itertools.count()

@@ -51,54 +51,107 @@ _COLUMNS = '[data-testid="stLayoutWrapper"] > [data-testid="stHorizontalBlock"]'
 _PAGE_COLUMNS = (f'{_PAGE}{_COLUMNS}, '
                  f'{_PAGE}[data-testid="stLayoutWrapper"] > [data-testid="stVerticalBlock"] > {_COLUMNS}')
 STYLE = """
-.st-key-live_feed { display: none; }
+.st-key-live_feed, .st-key-page_script { display: none; }
 .st-key-answer h1 { font-size: 5.5rem; line-height: 1.05; padding: 0; }
 .st-key-task_preset button { padding-left: 0.6rem; padding-right: 0.6rem; }
 .st-key-correct_digits button { min-width: 2.2rem; padding-left: 0.3rem; padding-right: 0.3rem; }
 :is(.st-key-train, .st-key-step, .st-key-stop, .st-key-continue, .st-key-reset) button {
     padding-left: 0.4rem; padding-right: 0.4rem; }
+.stApp [data-testid="stCaptionContainer"] { opacity: 1; }  /* faint by its colour, which is checked, not by 60 % */
+.stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stCaptionContainer"] * { color: var(--lrviz-muted); }
 @media (max-width: 1000px) {
   :is(COLUMNS) { flex-wrap: wrap; }
   :is(COLUMNS) > [data-testid="stColumn"] { min-width: 100%; }
 }
 """.replace("COLUMNS", _PAGE_COLUMNS)
-#: Presentation mode: type large enough for the back of a lecture room, content full width.
+#: Presentation mode: type large enough for the back of a lecture room, content full width, and
+#: on the Train page the task, Train/Stop, the learning curve and the weight maps on one screen
+#: from 1024x768 up (the live charts take the screen's height below the controls, in CSS, so
+#: that no server knows the size of a screen).
 PRESENT_STYLE = """
 html { font-size: clamp(17px, 1.2vw, 23px); }
 .stApp .katex-display { overflow-x: auto; overflow-y: hidden; }
-[data-testid="stMainBlockContainer"] { max-width: 100%; padding-left: 3rem; padding-right: 3rem; padding-top: 2.5rem; }
-[data-testid="stSidebar"] { min-width: 16rem; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 3.4rem 2rem 2rem; }
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.7rem; }
+[data-testid="stMainBlockContainer"] [data-testid="stHeading"] h2 { font-size: 2rem; padding: 0 0 0.2rem; }
+[data-testid="stSidebar"][data-collapsed="false"] { min-width: 16rem; }
 .stApp [data-testid="stCaptionContainer"] { font-size: 0.9rem; }
 .st-key-answer h1 { font-size: 7rem; }
+:is(.st-key-learning_curve, .st-key-weights) { --lrviz-chart-height: max(15rem, calc(100vh - 20.5rem)); }
+/* the way out, always in sight: top right, in the bar where the sidebar's arrow is */
+.st-key-leave_presentation { position: fixed; top: 0.55rem; right: 1rem; z-index: 999991; width: auto; }
+[data-testid="stExpandSidebarButton"] { border: 1px solid var(--lrviz-border); border-radius: 0.5rem; }
+.stApp [data-testid="stExpandSidebarButton"] [data-testid="stIconMaterial"] { color: var(--lrviz-text); }
 """
-#: The dark look: light text on a deep blue-grey, kept calm for a dimmed room.
+#: The dark look: light text on a deep blue-grey, kept calm for a dimmed room. Every Streamlit widget
+#: the app uses, recoloured from `lrviz.colors.DARK` (the variables of `look_variables`): text, edges,
+#: icons, chips, arrows, steppers, tracks, and disabled controls drawn dashed and faint.
 DARK_STYLE = """
-.stApp, [data-testid="stHeader"], [data-testid="stMain"] { background-color: #0F172A; }
-[data-testid="stSidebar"], [data-testid="stSidebarContent"] { background-color: #1E293B; }
+.stApp, [data-testid="stHeader"], [data-testid="stMain"] { background-color: var(--lrviz-background); }
+[data-testid="stSidebar"], [data-testid="stSidebarContent"] { background-color: var(--lrviz-surface); }
 .stApp, .stApp p, .stApp li, .stApp h1, .stApp h2, .stApp h3, .stApp label, .stApp summary,
 .stApp [data-testid="stMarkdownContainer"], .stApp [data-testid="stWidgetLabel"] * ,
 .stApp [data-testid="stMetricValue"], .stApp [data-testid="stMetricLabel"] * , .stApp td, .stApp th,
-.stApp [data-testid="stSidebarNavLink"] span { color: #F1F5F9; }
-.stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stCaptionContainer"] * { color: #CBD5E1; }
+.stApp [data-testid="stSidebarNavLink"] span, .stApp [data-testid="stSliderThumbValue"],
+.stApp [data-testid="stSliderTickBarMin"], .stApp [data-testid="stSliderTickBarMax"],
+.stApp [data-baseweb="select"] *, .stApp [data-testid="stMultiSelect"] *, .stApp [data-testid="stSelectbox"] *,
+.stApp [data-testid="stTooltipContent"] * { color: var(--lrviz-text); }
+.stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stCaptionContainer"] * { color: var(--lrviz-muted); }
+.stApp hr { background-color: var(--lrviz-border); }
 .stApp button[kind="secondary"], .stApp button[data-variant="segmented_control"],
 .stApp [data-testid="stExpander"] details, .stApp [data-testid="stTable"] table,
 .stApp [data-baseweb="select"] > div, .stApp input {
-    background-color: #1E293B; color: #F1F5F9; border-color: #64748B; }
+    background-color: var(--lrviz-surface); color: var(--lrviz-text); border-color: var(--lrviz-border); }
+.stApp [data-testid="stTable"] :is(th, td) { border-color: var(--lrviz-border); }
 .stApp button[data-variant="segmented_control"][aria-checked="true"] {
-    background-color: #0C4A6E; border-color: #38BDF8; }
-.stApp button[kind="secondary"]:disabled { color: #94A3B8; }
-.stApp [data-testid="stSidebarNavLink"][aria-current="page"] { background-color: #334155; }
-.stApp [data-testid="stNumberInput"] button { background-color: #334155; color: #F1F5F9; }
-.stApp [data-testid="stAlertContainer"] { background-color: #1E3A5F; }
-.stApp [data-testid="stAlertContainer"] * { color: #F1F5F9; }
-.stApp [data-testid="stMultiSelect"] div:has(> [data-testid="stMultiSelectTagsContainer"]) {
-    background-color: #1E293B; border-color: #64748B; }
+    background-color: var(--lrviz-selected); border-color: var(--lrviz-accent); }
+.stApp button[kind="primary"] {
+    background-color: var(--lrviz-primary); border-color: var(--lrviz-accent); color: var(--lrviz-on-primary); }
+.stApp button:disabled:is([kind="primary"], [kind="secondary"], [data-variant="segmented_control"]) {
+    background-color: transparent; border: 1px dashed var(--lrviz-disabled); }
+.stApp button:disabled, .stApp button:disabled * { color: var(--lrviz-disabled); }
+.stApp [data-testid="stSidebarNavLink"][aria-current="page"] { background-color: var(--lrviz-raised); }
+.stApp [data-testid="stNumberInput"] button { background-color: var(--lrviz-raised); color: var(--lrviz-text); }
+.stApp [data-testid="stNumberInput"] button svg { color: var(--lrviz-text); }
+.stApp [data-testid="stNumberInput"] button:disabled svg { color: var(--lrviz-disabled); }
+.stApp [data-testid="stAlertContainer"] { background-color: var(--lrviz-notice); }
+.stApp [data-testid="stAlertContainer"] * { color: var(--lrviz-text); }
+.stApp [data-testid="stMultiSelect"] div:has(> [data-testid="stMultiSelectTagsContainer"]),
+.stApp [data-testid="stSelectbox"] [role="group"], .stApp [data-testid="stSelectbox"] button,
+.stApp [data-testid="stNumberInputContainer"] {
+    background-color: var(--lrviz-surface); border-color: var(--lrviz-border); }
 .stApp [data-testid="stMultiSelect"] input { background-color: transparent; }
-.stApp [data-testid="stCheckbox"] label > div:not([data-testid]) { background-color: #64748B; }
-.stApp [data-testid="stCheckbox"] label:has(input:checked) > div:not([data-testid]) { background-color: #0072B2; }
-.stApp [data-testid="stTooltipIcon"] svg, .stApp [data-testid="stTooltipIcon"] svg * { stroke: #CBD5E1; }
-.stApp button[kind="primary"] { background-color: #0072B2; border-color: #38BDF8; color: #FFFFFF; }
+.stApp :is([data-testid="stMultiSelect"], [data-testid="stSelectbox"]) :is(svg, button) {
+    color: var(--lrviz-muted); fill: currentColor; }
+.stApp [data-testid="stMultiSelect"] [data-tag] {
+    background-color: var(--lrviz-primary); color: var(--lrviz-on-primary); }
+.stApp [data-testid="stMultiSelect"] [data-tag] * { color: var(--lrviz-on-primary); }
+.stApp [data-testid="stMultiSelect"] [data-disabled="true"] [data-tag] {
+    background-color: var(--lrviz-raised); opacity: 1; }
+.stApp [data-testid="stMultiSelect"] [data-disabled="true"] [data-tag] * { color: var(--lrviz-disabled); }
+.stApp [data-testid="stMultiSelect"] div[data-disabled="true"]:has(> [data-testid="stMultiSelectTagsContainer"]) {
+    background-color: transparent; border: 1px dashed var(--lrviz-disabled); }
+.stApp [data-testid="stCheckbox"] label > div:not([data-testid]) { background-color: var(--lrviz-border); }
+.stApp [data-testid="stCheckbox"] label:has(input:checked) > div:not([data-testid]) {
+    background-color: var(--lrviz-primary); box-shadow: 0 0 0 1px var(--lrviz-accent); }
+.stApp [data-testid="stTooltipIcon"] svg, .stApp [data-testid="stTooltipIcon"] svg * { stroke: var(--lrviz-muted); }
+.stApp [data-testid="stIconMaterial"] { color: var(--lrviz-muted); }
+.stApp button:not(:disabled) [data-testid="stIconMaterial"] { color: inherit; }
+.stApp :is([data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapseButton"])
+    [data-testid="stIconMaterial"] { color: var(--lrviz-text); }
+.stApp [data-testid="stProgressBarTrack"] { background-color: var(--lrviz-raised); }
+.stApp [data-testid="stProgressBarTrack"] > div { background-color: var(--lrviz-accent); }
+.stApp [data-testid="stSlider"] [role="slider"] { background-color: var(--lrviz-accent); }
+.stApp :focus-visible { outline: 2px solid var(--lrviz-accent); outline-offset: 1px; }
 """
+
+
+def look_variables(look: colors.Look) -> str:
+    """A look's colours as the CSS variables the style sheets use (`--lrviz-background`, ...)."""
+    names = "; ".join(f"--lrviz-{name.replace('_', '-')}: {value}" for name, value in vars(look).items())
+    return f":root {{ {names}; }}"
+
+
 PRESENT_KEY = "present"  # widget key: presentation mode on or off
 LOOK_KEY = "look"  # widget key: "light" or "dark" (presentation mode)
 
@@ -112,29 +165,108 @@ def display() -> figures.Display:
     """How figures are shown in this session (presentation mode scales them; the dark look recolours)."""
     if not presenting():
         return figures.Display()
-    return figures.Display(dark=st.session_state.get(LOOK_KEY) == "dark", scale=1.35)
+    return figures.Display(dark=st.session_state.get(LOOK_KEY) == "dark", scale=figures.PRESENTATION_SCALE)
+
+
+def style_sheets(present: bool, dark: bool) -> str:
+    """The app's style sheets for a display: its look's colours as variables, then the rules."""
+    sheets = look_variables(colors.DARK if present and dark else colors.LIGHT) + STYLE
+    if present:
+        sheets += PRESENT_STYLE + (DARK_STYLE if dark else "")
+    return sheets
 
 
 def style() -> None:
     """Add the app's style sheets to the page (a <style> element takes no space)."""
-    sheets = STYLE
-    if presenting():
-        sheets += PRESENT_STYLE + (DARK_STYLE if display().dark else "")
-    st.html(f"<style>{sheets}</style>")
+    st.html(f"<style>{style_sheets(presenting(), display().dark)}</style>")
+
+
+def presentation_requested() -> bool:
+    """Whether this run is in presentation mode, known before the sidebar's switch is drawn (in a
+    new session the address decides: `present=1`, `look=dark`)."""
+    if PRESENT_KEY not in st.session_state:
+        st.session_state[PRESENT_KEY] = st.query_params.get("present") == "1"
+        st.session_state[LOOK_KEY] = "dark" if st.query_params.get("look") == "dark" else "light"
+    return presenting()
 
 
 def presentation_controls() -> None:
     """The sidebar's presentation-mode switch and look, kept in the address (`present=1`,
     `look=dark`) so that a prepared link opens in it and it stays on from page to page."""
-    if PRESENT_KEY not in st.session_state:  # a new session: the address decides
-        st.session_state[PRESENT_KEY] = st.query_params.get("present") == "1"
-        st.session_state[LOOK_KEY] = "dark" if st.query_params.get("look") == "dark" else "light"
+    presentation_requested()
     st.toggle("Presentation mode", key=PRESENT_KEY, persist_state="session",
               help="For a projector: large type and charts, only the essential controls. "
                    "It stays on from page to page; a link with present=1 opens in it.")
     if presenting():
         st.segmented_control("Look", ["light", "dark"], key=LOOK_KEY, persist_state="session", required=True,
                              help="Dark suits a dimmed lecture room; light a bright one.")
+
+
+def leave_presentation() -> None:
+    st.session_state[PRESENT_KEY] = False
+
+
+def presentation_exit() -> None:
+    """In presentation mode, a button that leaves it, always in sight (top right, in the bar of
+    the sidebar's arrow: see PRESENT_STYLE), since the sidebar with its switch is closed."""
+    if presenting():
+        st.button("Leave presentation", key="leave_presentation", icon=":material/fullscreen_exit:",
+                  on_click=leave_presentation, help="Back to the full app: every setting, large type off.")
+
+
+#: What the page does in the browser on its own (see `page_script`).
+_PAGE_JS = r"""
+export default function (component) {
+  const { data } = component;
+  const lrviz = (window.__lrviz = window.__lrviz || { charts: {}, plotly: null });
+  // The sidebar: closed when presentation mode starts and after each page change in it (the
+  // screen is the lecture's), opened again when it ends; otherwise left as the user set it.
+  const before = lrviz.sidebarMoment;
+  lrviz.sidebarMoment = data.moment;
+  if (before !== data.moment && (data.collapse || (before && before !== 'normal'))) {
+    let tries = 0;
+    const act = () => {
+      const sidebar = document.querySelector('[data-testid="stSidebar"]');
+      const open = sidebar && sidebar.getAttribute('data-collapsed') === 'false';
+      if (sidebar && open === !data.collapse) return;
+      const button = document.querySelector(data.collapse ? '[data-testid="stSidebarCollapseButton"] button'
+                                                          : '[data-testid="stExpandSidebarButton"]');
+      if (button) button.click();
+      else if (tries++ < 20) setTimeout(act, 100);
+    };
+    act();
+  }
+  // Formulas wider than their column scroll sideways: such a region takes the keyboard's focus,
+  // so that it can be scrolled without a mouse (WCAG 2.1.1; axe's scrollable-region-focusable).
+  if (!lrviz.scrollables) {
+    let pending = false;
+    const resized = new ResizeObserver(() => later());  // a column narrowed, a font arrived
+    const mark = () => {
+      pending = false;
+      for (const el of document.querySelectorAll('.katex-display')) {
+        if (!el.__watched) { el.__watched = true; resized.observe(el); }
+        const scrolls = el.scrollWidth > el.clientWidth + 1;
+        if (scrolls && !el.hasAttribute('tabindex')) el.setAttribute('tabindex', '0');
+        if (!scrolls && el.getAttribute('tabindex') === '0') el.removeAttribute('tabindex');
+      }
+    };
+    const later = () => { if (!pending) { pending = true; setTimeout(mark, 150); } };
+    lrviz.scrollables = new MutationObserver(later);
+    lrviz.scrollables.observe(document.body, { childList: true, subtree: true });
+    document.fonts.ready.then(later);
+    later();
+  }
+}
+"""
+_page_script = st.components.v2.component("lrviz_page", js=_PAGE_JS)
+
+
+def page_script(page: str) -> None:
+    """The page's own behaviour in the browser (an invisible element): the sidebar closed in
+    presentation mode (on `page`, the page's address) and open again after it, and formulas that
+    scroll made reachable by keyboard."""
+    moment = f"present:{page}" if presenting() else "normal"
+    _page_script(key="page_script", data={"collapse": presenting(), "moment": moment})
 
 
 def presentation_link() -> None:
@@ -207,8 +339,10 @@ def task_examples(code: str, per_class: int) -> list:
 
 def show(figure: figures.Figure, key: str, *, base: str = "", description: str = "", toolbar: bool = False) -> None:
     """Draw a figure from `lrviz.figures` under `key`, restyled for this session's display (see
-    `pages/_chart.py`: a chart drawn again under the same key is updated in place)."""
-    _chart.chart(figures.for_display(figure, display()), key, base=base, description=description, toolbar=toolbar)
+    `pages/_chart.py`: a chart drawn again under the same key is updated in place). `description`,
+    its text alternative, defaults to the figure's own (`figures.description`)."""
+    _chart.chart(figures.for_display(figure, display()), key, base=base,
+                 description=description or figures.description(figure), toolbar=toolbar)
 
 
 def history() -> list[Run]:

@@ -288,3 +288,43 @@ def seconds_to_show(page, key: str, selector: str, pattern: str, timeout: float 
 #: The Draw page's retrain report once it shows its first count ("... read right 4 of 4").
 RETRAIN_REPORT, RETRAIN_ANSWER = ".st-key-retrain_report", r"read right[\s\S]*\d+ of \d+"
 
+
+
+#: axe-core, fetched once by scripts/test.sh (pinned there) into a git-ignored cache.
+AXE_GLOB = ".cache/axe-core-*/axe.min.js"
+
+
+def axe_violations(page, rules_off: dict[str, str] | None = None) -> list[dict]:
+    """Run axe-core on the page as it is now; every violation of any impact, as {id, impact, help,
+    nodes: [target, ...]}. `rules_off` names rules not to run, each with the reason why.
+
+    The inside of each chart is left out (its thousands of SVG nodes take most of axe's time):
+    a chart is one `role="img"` with its text alternative, which axe checks, and whose content
+    is presentational for assistive technology (the charts' colours are tested from the figures,
+    tests/test_colors.py)."""
+    found = sorted(ROOT.glob(AXE_GLOB))
+    if not found:
+        raise AssertionError(f"axe-core is missing ({AXE_GLOB}): `bash scripts/test.sh` fetches it once")
+    if not page.evaluate("() => !!window.axe"):
+        page.add_script_tag(path=str(found[-1]))
+    options = {"resultTypes": ["violations"],
+               "rules": {rule: {"enabled": False} for rule in (rules_off or {})}}
+    return page.evaluate(
+        """async (options) => {
+            const context = {exclude: [...document.querySelectorAll('.lrviz-chart > *')]};
+            const result = await axe.run(context.exclude.length ? context : document, options);
+            return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => n.target.join(' ') + ': ' + (n.failureSummary || '').split('\\n')[1])}));
+        }""",
+        options,
+    )
+
+
+def open_sidebar(page) -> None:
+    """Open the sidebar if it is closed (presentation mode closes it), by its arrow, as a person would."""
+    sidebar = page.locator("[data-testid='stSidebar']")
+    if sidebar.get_attribute("data-collapsed") == "true":
+        page.locator("[data-testid='stExpandSidebarButton']").click()
+        page.wait_for_function("() => document.querySelector(\"[data-testid='stSidebar']\")"
+                               ".getAttribute('data-collapsed') === 'false'", timeout=10_000)
+        time.sleep(0.4)  # the sidebar slides in

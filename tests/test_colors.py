@@ -112,3 +112,46 @@ def test_run_colours_are_told_apart(palette):
     shown = list(palette) + [colors.TRAIN, colors.TEST]
     closest = min(math.dist(_lab(a), _lab(b)) for a, b in itertools.combinations(shown, 2))
     assert closest > 15
+
+
+@pytest.mark.parametrize("look", [colors.LIGHT, colors.DARK], ids=["light", "dark"])
+def test_the_style_sheets_colours_hold_on_both_looks(look):
+    """Every pair of a look's colours that meet on the page (text on the page, on the sidebar and on
+    inputs; icons; edges of inputs and buttons; the progress bar on its track; ...)."""
+    failures = []
+    for foreground, background, kind in colors.LOOK_PAIRS:
+        ratio = colors.contrast(getattr(look, foreground), getattr(look, background))
+        if ratio < (TEXT if kind == "text" else GRAPHICS):
+            failures.append(f"{foreground} on {background}: {ratio:.2f}")
+    assert failures == []
+    shown = {name for pair in colors.LOOK_PAIRS for name in pair[:2]}
+    assert shown == set(vars(look)), "every colour of a look is checked against what it sits on"
+
+
+@pytest.mark.parametrize("present, dark", [(False, False), (True, False), (True, True)])
+def test_the_style_sheets_take_every_colour_from_the_looks(present, dark):
+    """The CSS names no colour of its own: only the look's variables, defined once from lrviz.colors."""
+    import re
+
+    from pages import _shared
+
+    css = _shared.style_sheets(present, dark)
+    variables, rules = css.split("}", 1)
+    look = colors.DARK if dark else colors.LIGHT
+    for name, value in vars(look).items():
+        assert f"--lrviz-{name.replace('_', '-')}: {value}" in variables
+    assert re.findall(r"#[0-9A-Fa-f]{3,8}\b|rgba?\(", rules) == []
+    used = set(re.findall(r"var\(--lrviz-([a-z-]+)\)", rules)) - {"chart-height", "own-height"}
+    assert used <= {name.replace("_", "-") for name in vars(look)}
+    assert ("var(--lrviz-background)" in rules) == dark  # the light look keeps Streamlit's own page
+
+
+def test_the_light_look_is_streamlits_theme():
+    import tomllib
+
+    from conftest import ROOT
+
+    theme = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["theme"]
+    assert (theme["backgroundColor"], theme["secondaryBackgroundColor"], theme["textColor"],
+            theme["primaryColor"]) == (colors.LIGHT.background, colors.LIGHT.surface, colors.LIGHT.text,
+                                       colors.LIGHT.primary)

@@ -8,6 +8,7 @@ from browser import (
     click,
     draw_strokes,
     exceptions,
+    open_sidebar,
     screenshot,
     settle,
     streamlit_server,
@@ -92,6 +93,8 @@ def test_presentation_mode_on_every_page(page, server, look):
     page.wait_for_selector("text=Finished at iteration", timeout=60_000)
     settle(page, ".st-key-learning_curve")
     screenshot(page, f"present-{look}-train")
+    assert page.locator("[data-testid='stSidebar']").get_attribute("data-collapsed") == "true"
+    open_sidebar(page)  # closed in presentation mode: its arrow opens it
     page.get_by_role("link", name="Draw").click()
     wait_idle(page)
     draw_strokes(page, [[(140, 40), (140, 240)]])
@@ -99,6 +102,7 @@ def test_presentation_mode_on_every_page(page, server, look):
     page.locator(".st-key-answer").wait_for()
     screenshot(page, f"present-{look}-draw")
     for name, path in (("Explore", "explore"), ("How it works", "how")):
+        open_sidebar(page)
         page.get_by_role("link", name=name).click()
         wait_idle(page)
         time.sleep(0.5)
@@ -107,6 +111,7 @@ def test_presentation_mode_on_every_page(page, server, look):
         screenshot(page, f"present-{look}-{path}")
     background = page.evaluate("getComputedStyle(document.querySelector('.stApp')).backgroundColor")
     assert (background == "rgb(15, 23, 42)") == (look == "dark")
+    open_sidebar(page)
     page.locator("[data-testid='stSidebar'] [data-testid='stCheckbox'] label, "
                  "[data-testid='stSidebar'] .st-key-present label").first.click()  # presentation mode off
     wait_rerun(page)

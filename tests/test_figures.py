@@ -299,3 +299,71 @@ def test_a_change_of_the_weights_is_named():
     trace = _heatmap(fig)
     assert trace.colorbar.title.text == "ΔW" and "ΔW" in trace.hovertemplate
     assert (trace.zmin, trace.zmax) == (-2e-3, 2e-3)
+
+
+def test_replay_puts_iterations_on_a_log_axis_with_the_start_marked():
+    fig = plotly_figure(figures.learning_curve(_curve(5), max_iteration=2000, log_x=True))
+    axis = fig.layout.xaxis
+    assert axis.type == "log" and axis.title.text == "iteration (log scale)"
+    assert list(fig.data[0].x) == [figures.LOG_START, 10, 20, 30, 40]  # iteration 0 drawn at the start
+    assert list(fig.data[0].customdata) == [0, 10, 20, 30, 40]  # the hover says the true iteration
+    assert list(axis.tickvals) == [figures.LOG_START, 1, 10, 100, 1000] and axis.ticktext[0] == "start"
+    low, high = axis.range
+    assert low < np.log10(figures.LOG_START) and np.log10(2000) <= high < np.log10(2000) + 0.1
+    linear = plotly_figure(figures.learning_curve(_curve(5), max_iteration=2000))
+    assert linear.layout.xaxis.type != "log" and list(linear.data[0].x) == [0, 10, 20, 30, 40]
+
+
+def test_every_figure_says_what_it_shows_with_its_numbers():
+    curve = figures.learning_curve(_curve(5))
+    assert figures.description(curve).startswith("Learning curve over 40 iterations: the train cost went from 1 to 0.2")
+    assert "test cost from 1.2 to 0.24, test accuracy from 50% to 77%" in figures.description(curve)
+    assert figures.description(figures.learning_curve(Curve())) == "Learning curve: no training yet."
+    bars = figures.description(figures.probability_bars([0.1, 0.7, 0.2], ["x", "y", "z"]))
+    assert bars == "Probability of each class: y 70%; then z 20%, x 10%."
+    matrix = figures.description(figures.confusion_matrix([0, 0, 1, 1, 1], [0, 1, 1, 1, 0], ["no", "yes"]))
+    assert matrix.startswith("Confusion matrix of 5 test digits: 3 read right (60%); the most frequent mistake: no")
+    maps = figures.description(figures.weight_maps(np.linspace(-2, 3, 640).reshape(10, 64), TEN))
+    assert "10 weight maps" in maps and "from -3 to 3" in maps
+    one = figures.description(figures.weight_maps(np.ones((1, 64)), ["3", "8"]))
+    assert "toward 8" in one and "toward 3" in one
+    grid = np.zeros(64)
+    grid[9], grid[50] = 2.5, -1.0
+    signed = figures.description(figures.signed_map(grid, name="dw"))
+    assert "from -1 (row 6, column 2) to 2.5 (row 1, column 1), 2 of 64 pixels not zero" in signed
+    row = figures.description(figures.digit_row(np.zeros((2, 64)), ["8 93%", "1 60%"]))
+    assert row == "2 handwritten digits, 8×8 pixels each, titled 8 93%; 1 60%."
+    compare = figures.description(figures.compare_curves([figures.RunLine("run 1", _curve(3), "#007A5A")]))
+    assert compare.endswith("run 1 from 1 to 0.3333 in 20 iterations.")
+    image = figures.description(figures.digit_image(np.eye(8)))
+    assert "8 of its 64 pixels inked" in image
+
+
+def test_presentation_type_is_large_enough_for_a_lecture_room():
+    display = figures.Display(dark=True, scale=figures.PRESENTATION_SCALE)
+    assert display.font_size >= figures.MIN_PRESENTATION_FONT
+    specs = [figures.learning_curve(_curve(4)), figures.weight_maps(np.ones((10, 64)), TEN),
+             figures.probability_bars([0.2, 0.8], ["a", "b"]), figures.digit_row(np.zeros((2, 64)), ["a", "b"])]
+    for spec in specs:
+        shown = figures.for_display(spec, display)
+        layout = shown["layout"]
+        sizes = [layout["font"]["size"], layout["legend"]["font"]["size"]]
+        sizes += [a["font"]["size"] for a in layout.get("annotations", [])]
+        assert min(sizes) >= figures.MIN_PRESENTATION_FONT, spec["layout"].get("meta")
+        assert all(trace.get("constraintext", "none") == "none" for trace in shown["data"])  # bar labels too
+
+
+def test_every_class_is_labelled_on_the_probability_axis():
+    fig = plotly_figure(figures.probability_bars(np.full(10, 0.1), TEN))
+    assert fig.layout.xaxis.tickmode == "linear" and fig.layout.xaxis.dtick == 1
+
+
+def test_legends_sit_above_their_charts_and_ten_maps_have_their_colour_bar_below():
+    runs = [figures.RunLine("run 1", _curve(3), "#007A5A")]
+    for spec in (figures.learning_curve(_curve(3)), figures.compare_curves(runs)):
+        legend = spec["layout"]["legend"]
+        assert legend["yanchor"] == "bottom" and legend["y"] > 1  # never on the iteration axis's title
+    ten = plotly_figure(figures.weight_maps(np.ones((10, 64)), TEN))
+    assert ten.data[0].colorbar.orientation == "h" and ten.data[0].colorbar.y < 0
+    one = plotly_figure(figures.weight_maps(np.ones((1, 64)), ["0", "1"]))
+    assert one.data[0].colorbar.orientation in (None, "v")

@@ -22,7 +22,7 @@ def test_a_link_opens_in_presentation_mode_with_only_the_essential_controls(app)
     at = app.run()
     assert not at.exception
     assert at.toggle(key="present").value is True and at.button_group(key="look").value == "light"
-    assert [b.key for b in at.button] == ["train", "stop"]
+    assert [b.key for b in at.button] == ["leave_presentation", "train", "stop"]
     assert at.button_group(key="task_preset").value == "0 vs 1"
     assert not at.select_slider and not at.number_input and not at.get("file_uploader")
     assert "0 vs 1 · lr 0.05 · 1000 it" in texts(at)  # the settings are still said
@@ -48,6 +48,17 @@ def test_switching_it_off_brings_the_controls_back(app):
     assert at.session_state["present"] is False  # (the address losing present=1 is checked in the browser)
     assert chart(at, "curve")["layout"]["font"]["size"] == 14
     assert [b.key for b in at.button][:5] == ["train", "step", "stop", "continue", "reset"]
+
+
+def test_the_button_in_sight_leaves_presentation_mode(app):
+    app.query_params.update({"present": "1", "look": "dark"})
+    at = app.run()
+    at.button(key="leave_presentation").click().run()
+    assert not at.exception
+    assert at.session_state["present"] is False
+    assert "leave_presentation" not in [b.key for b in at.button]
+    assert at.button(key="continue").label == "Continue"  # every control is back
+    assert chart(at, "curve")["layout"]["font"]["size"] == 14
 
 
 def test_settings_made_before_presenting_are_used(app):

@@ -212,7 +212,7 @@ def replay(runs: list) -> None:
     limit = None if diverged else figures.weight_limit([run.weights_at(i)[0] for i in points])
     curve, weights = st.columns([1, 1] if run.settings.task.all_ten else [3, 2])
     with curve, st.container(key="replay_curve"):
-        _shared.show(figures.learning_curve(upto, max_iteration=run.iteration), "replay_curve_chart")
+        _shared.show(figures.learning_curve(upto, max_iteration=run.iteration, log_x=True), "replay_curve_chart")
         st.caption(f"Iteration {iteration}: train cost {_cost(upto.train_cost[-1])}, test accuracy "
                    f"{upto.test_accuracy[-1]:.1%}.")
     with weights, st.container(key="replay_weights"):
