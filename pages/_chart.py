@@ -162,7 +162,9 @@ async function apply(el, change) {
 export default function (component) {
   const { data, parentElement } = component;
   if (data.figure) {
-    mount(parentElement, data);
+    // a figure the server keeps ready as JSON text (see `chart`) comes as a string
+    const figure = typeof data.figure === 'string' ? JSON.parse(data.figure) : data.figure;
+    mount(parentElement, Object.assign({}, data, { figure }));
   } else if (data.patches) {
     for (const [name, change] of Object.entries(data.patches)) {
       const ready = lrviz.charts[name];
@@ -178,10 +180,12 @@ _component = st.components.v2.component("lrviz_chart", html="", css=_CSS, js=_JS
 _feed_numbers = itertools.count()
 
 
-def chart(figure: dict, key: str, *, base: str = "", description: str = "", toolbar: bool = False) -> None:
+def chart(figure: dict | str, key: str, *, base: str = "", description: str = "", toolbar: bool = False) -> None:
     """Draw a figure under `key` (the element gets the CSS class `st-key-<key>`), or update the
-    chart of that key in place. `base` names what it shows, for `feed` patches (e.g. a run);
-    `description` is its text alternative, read by screen readers."""
+    chart of that key in place. `figure` is Plotly's JSON form, as a dict or already as JSON text
+    (a figure that does not change is serialized once, not at every run). `base` names what it
+    shows, for `feed` patches (e.g. a run); `description` is its text alternative, read by screen
+    readers."""
     _component(key=key, data={
         "figure": figure, "name": key, "base": base, "src": PLOTLY_URL, "description": description,
         "config": {"displayModeBar": toolbar, "displaylogo": False, "responsive": True},

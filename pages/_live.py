@@ -9,7 +9,6 @@ computes in turns with the other sessions' runs (pages/_turns.py).
 
 from __future__ import annotations
 
-import functools
 import secrets
 import time
 from collections.abc import Callable
@@ -64,13 +63,13 @@ class View:
     def show_empty(self, task: Task, iterations: int) -> None:
         """The charts before training, so that training starts in a page that does not move."""
         with self.curve:
-            _shared.show(empty_curve(iterations, self.log_y), CURVE, description="Learning curve: no training yet.")
+            _shared.show_static(CURVE, empty_curve, iterations, self.log_y)
         with self.weights:
-            _shared.show(empty_weights(task.code), WEIGHTS, description="Weight maps: all zero before training.")
+            _shared.show_static(WEIGHTS, empty_weights, task.code)
 
     def train(self, run: Run, keep_going: Callable[[], bool], min_duration: float | None = None) -> None:
         """Advance the run to its target, sending frames by the wall clock, while `keep_going()`
-        (checked at every snapshot: Stop, or leaving the page, ends it there). A short run is
+        (asked before each frame: Stop, or leaving the page, ends it there). A short run is
         spread over `min_duration` seconds (default `lrviz.live.MIN_DURATION`)."""
         base = secrets.token_hex(4)  # the charts drawn now; the frames below patch them
         if run.last is None:
@@ -86,9 +85,11 @@ class View:
                 began = time.thread_time()
                 snapshot = next(steps, None)
                 pacer.computed(time.thread_time() - began)
-            if snapshot is None or not keep_going():
+            if snapshot is None:
                 break
             if snapshot.stop_reason is not None or pacer.should_draw(snapshot.iteration):
+                if not keep_going():  # (asked at frames only: reading the session's state is not free)
+                    break
                 began = time.perf_counter()
                 frame = feed.frame(run.curve, snapshot.iteration, snapshot.coef)
                 _chart.feed({
@@ -144,14 +145,12 @@ def curve_text(run: Run) -> str:
             f"{last.train_cost:.4f} in {last.iteration} iterations{test}.")
 
 
-@functools.lru_cache(maxsize=32)
 def empty_curve(iterations: int, log_y: bool) -> figures.Figure:
-    """The learning curve before training (built once per settings: it never changes)."""
+    """The learning curve before training (it never changes: see `_shared.show_static`)."""
     return figures.learning_curve(Curve(), log_y=log_y, max_iteration=iterations, with_test=True)
 
 
-@functools.lru_cache(maxsize=32)
 def empty_weights(task_code: str) -> figures.Figure:
-    """The weight maps before training: all zero (built once per task)."""
+    """The weight maps before training: all zero."""
     task = Task.parse(task_code)
     return figures.weight_maps(np.zeros((10 if task.all_ten else 1, 64)), task.class_names)

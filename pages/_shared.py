@@ -7,8 +7,11 @@ app.py) sets up the process once.
 
 from __future__ import annotations
 
+import functools
+import json
 import threading
 import warnings
+from collections.abc import Callable
 
 import streamlit as st
 from threadpoolctl import threadpool_limits
@@ -343,6 +346,21 @@ def show(figure: figures.Figure, key: str, *, base: str = "", description: str =
     its text alternative, defaults to the figure's own (`figures.description`)."""
     _chart.chart(figures.for_display(figure, display()), key, base=base,
                  description=description or figures.description(figure), toolbar=toolbar)
+
+
+@functools.lru_cache(maxsize=256)
+def _static_chart(build: Callable[..., figures.Figure], args: tuple, shown: figures.Display) -> tuple[str, str]:
+    """A figure that depends on `args` alone, restyled for a display, as JSON text, with its description."""
+    figure = build(*args)
+    return json.dumps(figures.for_display(figure, shown)), figures.description(figure)
+
+
+def show_static(key: str, build: Callable[..., figures.Figure], *args) -> None:
+    """Draw `build(*args)` under `key`, as `show` does, for a figure that never changes for the same
+    hashable `args` (examples, empty charts): built, restyled and serialized once per server and
+    display, not at every page run (a class makes thousands of them)."""
+    text, description = _static_chart(build, args, display())
+    _chart.chart(text, key, description=description)
 
 
 def history() -> list[Run]:

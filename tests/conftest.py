@@ -83,8 +83,9 @@ def charts(at: AppTest) -> dict[str, dict]:
     for element in at.get("bidi_component"):
         if element.proto.component_name.endswith("lrviz_chart") and element.proto.json:
             data = json.loads(element.proto.json)
-            if "figure" in data:
-                found[data["name"]] = data["figure"]
+            if "figure" in data:  # (a figure the server keeps ready comes as JSON text)
+                figure = data["figure"]
+                found[data["name"]] = json.loads(figure) if isinstance(figure, str) else figure
     return found
 
 

@@ -153,15 +153,22 @@ def start_from(settings: Settings | None) -> Run | None:
 def show_examples(task: Task) -> None:
     """A row of example images for each side of the task, with how many examples each has."""
     if task.all_ten:
-        rows = _shared.task_examples(task.code, 1)
-        images = np.concatenate([images for _, _, images in rows])
         st.caption("One example of each digit, with how many examples of it there are:")
-        _shared.show(figures.digit_row(images, [f"{name}: {count}" for name, count, _ in rows], columns=5),
-                     "examples_all")
+        _shared.show_static("examples_all", examples_figure, task.code, None)
         return
-    for name, count, images in _shared.task_examples(task.code, 10):
+    for name, count, _ in _shared.task_examples(task.code, 10):
         st.caption(f"**{name}**: {count} examples")
-        _shared.show(figures.digit_row(images, height=60), f"examples_{name}")
+        _shared.show_static(f"examples_{name}", examples_figure, task.code, name)
+
+
+def examples_figure(task_code: str, side: str | None) -> figures.Figure:
+    """Ten examples of one side of a task; for all ten digits (`side` None), one of each digit with its count."""
+    if side is None:
+        rows = _shared.task_examples(task_code, 1)
+        images = np.concatenate([images for _, _, images in rows])
+        return figures.digit_row(images, [f"{name}: {count}" for name, count, _ in rows], columns=5)
+    images = next(images for name, _, images in _shared.task_examples(task_code, 10) if name == side)
+    return figures.digit_row(images, height=60)
 
 
 def my_drawings(task: Task) -> None:
