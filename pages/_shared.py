@@ -16,6 +16,7 @@ from threadpoolctl import threadpool_limits
 from lrviz import DivergenceWarning, colors, figures, ready
 from lrviz.data import DEFAULT_SPLIT_SEED, Task, TaskData, examples, load_task
 from lrviz.drawings import Drawings
+from lrviz.history import Curve
 from lrviz.runs import Run
 from pages import _chart
 from pages._turns import Turns
@@ -57,6 +58,8 @@ STYLE = """
 .st-key-correct_digits button { min-width: 2.2rem; padding-left: 0.3rem; padding-right: 0.3rem; }
 :is(.st-key-train, .st-key-step, .st-key-stop, .st-key-continue, .st-key-reset) button {
     padding-left: 0.4rem; padding-right: 0.4rem; }
+/* a closed sidebar is off the screen: out of the keyboard's way too (Streamlit leaves its links in the Tab order) */
+[data-testid="stSidebar"][data-collapsed="true"] { visibility: hidden; }
 .stApp [data-testid="stCaptionContainer"] { opacity: 1; }  /* faint by its colour, which is checked, not by 60 % */
 .stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stCaptionContainer"] * { color: var(--lrviz-muted); }
 @media (max-width: 1000px) {
@@ -343,6 +346,44 @@ def show(figure: figures.Figure, key: str, *, base: str = "", description: str =
     its text alternative, defaults to the figure's own (`figures.description`)."""
     _chart.chart(figures.for_display(figure, display()), key, base=base,
                  description=description or figures.description(figure), toolbar=toolbar)
+
+
+#: Rows of the learning curve's table (`curve_table`): enough to follow the curve, few enough to read out.
+CURVE_TABLE_ROWS = 21
+
+
+def curve_table_markdown(curve: Curve) -> str:
+    """The learning curve's numbers as a Markdown table of at most `CURVE_TABLE_ROWS` rows, spread over
+    its points (the first and the last included): iteration, train and test cost, train and test accuracy."""
+    shown = curve.sample(CURVE_TABLE_ROWS)
+    with_test = curve.has_test
+    head = ["iteration", "train cost", "test cost", "train accuracy", "test accuracy"] if with_test \
+        else ["iteration", "train cost", "train accuracy"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
+    for i, iteration in enumerate(shown.iterations.tolist()):
+        cells = [f"{iteration:,}", f"{shown.train_cost[i]:.4f}"]
+        if with_test:
+            cells.append(f"{shown.test_cost[i]:.4f}")
+        cells.append(f"{shown.train_accuracy[i]:.1%}")
+        if with_test:
+            cells.append(f"{shown.test_accuracy[i]:.1%}")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def curve_table(curve: Curve, key: str, what: str = "the learning curve") -> None:
+    """An expander under a learning curve with its numbers as a table (for a screen reader, or to
+    read exact values), and every point as a CSV file (made only when it is downloaded)."""
+    if not len(curve):
+        return
+    with st.expander(f"The numbers of {what} as a table", icon=":material/table:"), st.container(key=key):
+        rows = min(len(curve), CURVE_TABLE_ROWS)
+        st.caption(f"{rows} of its {len(curve)} points" if rows < len(curve) else f"All its {len(curve)} points")
+        st.markdown(curve_table_markdown(curve))
+        st.download_button("Every point (CSV)", curve.to_csv, file_name="learning-curve.csv", mime="text/csv",
+                           key=f"{key}_csv", icon=":material/download:", on_click="ignore",
+                           help="Iteration, train and test cost and accuracy, mini-batch cost and seconds of "
+                                "training, at every point of the curve.")
 
 
 def history() -> list[Run]:

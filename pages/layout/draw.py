@@ -234,7 +234,7 @@ def draw_panel(run: Run) -> None:
 
 def page() -> None:
     """Lay the page out (the script pages/draw.py calls this on every run)."""
-    st.header("Draw a digit")
+    st.header("Draw a digit", anchor=False)  # no hidden link to the heading in the Tab order
     model_run, choice = choose_model()
     st.caption(describe(model_run, choice))
     draw_panel(model_run)
