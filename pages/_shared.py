@@ -59,9 +59,12 @@ STYLE = """
 :is(.st-key-train, .st-key-step, .st-key-stop, .st-key-continue, .st-key-reset) button {
     padding-left: 0.4rem; padding-right: 0.4rem; }
 /* a closed sidebar is off the screen: out of the keyboard's way too (Streamlit leaves its links in the Tab order) */
-[data-testid="stSidebar"][data-collapsed="true"] { visibility: hidden; }
+[data-testid="stSidebar"][data-collapsed="true"], [data-testid="stSidebar"][data-collapsed="true"] * {
+    visibility: hidden !important; }
 .stApp [data-testid="stCaptionContainer"] { opacity: 1; }  /* faint by its colour, which is checked, not by 60 % */
 .stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stCaptionContainer"] * { color: var(--lrviz-muted); }
+.st-key-answer_line p { font-size: 1.25rem; margin: 0; }
+@media (min-width: 1001px) { .st-key-answer_line { display: none; } }  /* beside the pad, the full answer is in sight */
 @media (max-width: 1000px) {
   :is(COLUMNS) { flex-wrap: wrap; }
   :is(COLUMNS) > [data-testid="stColumn"] { min-width: 100%; }
