@@ -53,7 +53,7 @@ _PAGE_COLUMNS = (f'{_PAGE}{_COLUMNS}, '
                  f'{_PAGE}[data-testid="stLayoutWrapper"] > [data-testid="stVerticalBlock"] > {_COLUMNS}')
 STYLE = """
 .st-key-live_feed, .st-key-page_script { display: none; }
-.st-key-answer h1 { font-size: 5.5rem; line-height: 1.05; padding: 0; }
+.st-key-answer p { font-size: 5.5rem; line-height: 1.05; font-weight: 700; margin: 0; }
 .st-key-task_preset button { padding-left: 0.6rem; padding-right: 0.6rem; }
 .st-key-correct_digits button { min-width: 2.2rem; padding-left: 0.3rem; padding-right: 0.3rem; }
 :is(.st-key-train, .st-key-step, .st-key-stop, .st-key-continue, .st-key-reset) button {
@@ -82,7 +82,7 @@ html { font-size: clamp(17px, 1.2vw, 23px); }
 [data-testid="stMainBlockContainer"] [data-testid="stHeading"] h2 { font-size: 2rem; padding: 0 0 0.2rem; }
 [data-testid="stSidebar"][data-collapsed="false"] { min-width: 16rem; }
 .stApp [data-testid="stCaptionContainer"] { font-size: 0.9rem; }
-.st-key-answer h1 { font-size: 7rem; }
+.st-key-answer p { font-size: 7rem; }
 :is(.st-key-learning_curve, .st-key-weights) { --lrviz-chart-height: max(15rem, calc(100vh - 20.5rem)); }
 /* the way out, always in sight: top right, in the bar where the sidebar's arrow is */
 .st-key-leave_presentation { position: fixed; top: 0.55rem; right: 1rem; z-index: 999991; width: auto; }

@@ -80,7 +80,7 @@ def answer(decision: Decision, run: Run) -> None:
     """The prediction, large, and the question a two-class model answers, in words."""
     task = run.settings.task
     with st.container(key="answer"):  # styled large by the app's style sheet (pages/_shared.py)
-        st.markdown(f"# {decision.name}")
+        st.markdown(decision.name)  # not a heading: the page's headings stay in order for a screen reader
     if decision.binary:
         yes_name = task.class_names[1]
         is_yes = decision.predicted == 1
