@@ -265,6 +265,8 @@ def test_axe_finds_nothing_on_any_page_in_any_look(page, server):
     click(page, "train")
     page.wait_for_selector("text=Finished at iteration", timeout=60_000)
     settle(page, ".st-key-learning_curve")
+    page.get_by_text("The numbers of the learning curve as a table").click()  # the curve's table, open
+    page.locator(".st-key-curve_table table").wait_for()
     colour_problems = []
     for look in ("normal", "light", "dark"):
         if look == "light":  # presentation mode on, by the sidebar's switch
