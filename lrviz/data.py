@@ -249,6 +249,15 @@ class TaskData:
         _, first = np.unique(self.extra_train[rows], return_index=True)
         return self.X_train[rows[first]] * PIXEL_MAX, self.digits_train[rows[first]]
 
+    def test_example(self, digit: int) -> int:
+        """The row of the first test example that shows `digit` (e.g. a digit to classify without
+        drawing it); ValueError if the test set has none."""
+        rows = np.flatnonzero(self.digits_test == digit)
+        if not rows.size:
+            raise ValueError(f"The test set has no example of digit {digit}; it has digits "
+                             f"{sorted(set(self.digits_test.tolist()))}.")
+        return int(rows[0])
+
     @property
     def nbytes(self) -> int:
         """Memory the split's arrays take."""

@@ -128,6 +128,25 @@ class Curve:
         part._rows, part._length = self._rows[:count].copy(), count
         return part
 
+    def sample(self, max_points: int) -> Curve:
+        """At most `max_points` of the curve's points, spread evenly over them, the first and the last
+        included (a table of the curve a person can read, or a screen reader read out)."""
+        if max_points < 2:
+            raise ValueError(f"max_points must be at least 2 (the first and the last point); got {max_points}.")
+        keep = np.unique(np.linspace(0, self._length - 1, min(max_points, self._length)).round().astype(int))
+        part = Curve()
+        part._rows, part._length = self._rows[keep].copy(), len(keep)
+        return part
+
+    def to_csv(self) -> str:
+        """Every point of the curve as CSV text, one row a point, headed by `CURVE_COLUMNS` (empty
+        fields where a value is NaN: no test set, or no mini-batch cost)."""
+        lines = [",".join(CURVE_COLUMNS)]
+        for row in self._rows[: self._length].tolist():
+            iteration, *rest = row
+            lines.append(",".join([str(int(iteration))] + ["" if v != v else repr(v) for v in rest]))
+        return "\n".join(lines) + "\n"
+
     @property
     def nbytes(self) -> int:
         return self._rows.nbytes

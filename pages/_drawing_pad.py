@@ -2,7 +2,8 @@
 
 A small Streamlit component of lrviz's own (it replaced streamlit-drawable-canvas, whose
 invisible toolbar lay over the top of its canvas and swallowed strokes that started
-there). Pointer events serve mouse, pen and finger alike; `touch-action: none` keeps a
+there). Pointer events serve mouse, pen and finger alike, and the keyboard draws too (the pad
+takes the focus; arrow keys move a pen, Space puts it down and lifts it); `touch-action: none` keeps a
 finger from scrolling the page while it draws; on a narrow screen the pad shrinks to fit
 and its strokes are scaled back to the pad's pixels. When a stroke ends, the pad sends the
 drawing as a PNG, and Python reads it back as an HxWx4 RGBA array.
@@ -18,6 +19,8 @@ import numpy as np
 import streamlit as st
 from PIL import Image, UnidentifiedImageError
 
+from lrviz import colors
+
 #: The pad sends images of its own size (a few hundred pixels); anything far larger is not from it.
 MAX_SIDE = 2048
 MAX_URL_LENGTH = 8_000_000
@@ -29,7 +32,6 @@ export default function(component) {
   let canvas = pad.querySelector('canvas');
   if (!canvas) {
     canvas = document.createElement('canvas');
-    canvas.setAttribute('aria-label', 'Drawing pad: draw a digit here');
     pad.appendChild(canvas);
     const context = canvas.getContext('2d');
     const point = (e) => {
@@ -65,6 +67,50 @@ export default function(component) {
     };
     canvas.addEventListener('pointerup', end);
     canvas.addEventListener('pointercancel', end);
+    // The keyboard draws too: the arrow keys move a pen (shown as a ring while the pad has the focus),
+    // Space or Enter puts it down and lifts it again; lifting it sends the drawing, as a stroke's end does.
+    canvas.tabIndex = 0;
+    canvas.setAttribute('role', 'application');
+    canvas.setAttribute('aria-roledescription', 'drawing pad');
+    const ring = document.createElement('div');
+    ring.className = 'lrviz-pen';
+    pad.appendChild(ring);
+    const place = () => {
+      const scale = canvas.getBoundingClientRect().width / canvas.width || 1;
+      const d = Math.max(context.lineWidth * scale, 8);
+      ring.style.width = ring.style.height = d + 'px';
+      ring.style.left = (canvas.pen[0] * scale - d / 2) + 'px';
+      ring.style.top = (canvas.pen[1] * scale - d / 2) + 'px';
+      ring.classList.toggle('down', canvas.drawing === 'keys');
+    };
+    canvas.addEventListener('focus', () => { canvas.pen = canvas.pen || [canvas.width / 2, canvas.height / 4];
+                                            place(); ring.style.display = 'block'; });
+    canvas.addEventListener('blur', () => { ring.style.display = 'none'; if (canvas.drawing) end(); });
+    const moves = { ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0] };
+    canvas.addEventListener('keydown', (e) => {
+      if (e.key === ' ' || e.key === 'Enter') {
+        if (canvas.drawing) end();
+        else {
+          canvas.drawing = 'keys';
+          context.beginPath();
+          context.arc(canvas.pen[0], canvas.pen[1], context.lineWidth / 2, 0, 2 * Math.PI);
+          context.fill();
+        }
+      } else if (moves[e.key]) {
+        const step = canvas.width / (e.shiftKey ? 8 : 28);
+        const next = [Math.min(canvas.width, Math.max(0, canvas.pen[0] + moves[e.key][0] * step)),
+                      Math.min(canvas.height, Math.max(0, canvas.pen[1] + moves[e.key][1] * step))];
+        if (canvas.drawing) {
+          context.beginPath();
+          context.moveTo(canvas.pen[0], canvas.pen[1]);
+          context.lineTo(next[0], next[1]);
+          context.stroke();
+        }
+        canvas.pen = next;
+      } else return;
+      place();
+      e.preventDefault();
+    });
   }
   const context = canvas.getContext('2d');
   if (canvas.width !== data.size) {  // resizing wipes a canvas: start over
@@ -77,17 +123,24 @@ export default function(component) {
     context.fillStyle = '#ffffff';
     context.fillRect(0, 0, canvas.width, canvas.height);
   }
+  canvas.setAttribute('aria-label', 'Drawing pad: draw a digit here. With the keyboard: the arrow keys move the pen '
+                      + '(with Shift, farther), Space puts it down and lifts it; the answer follows each lift.');
   context.lineWidth = data.pen;
   context.lineCap = context.lineJoin = 'round';
   context.strokeStyle = context.fillStyle = '#000000';
 }
 """
-_CSS = """
+_CSS = """  # the pen's ring is drawn on the white pad in every look: the light look's accent (3:1 and more on white)
 .lrviz-pad { display: inline-block; max-width: 100%; line-height: 0; border: 1px solid #9CA3AF; border-radius: 6px;
              overflow: hidden; }
+.lrviz-pad { position: relative; }
 .lrviz-pad canvas { display: block; max-width: 100%; height: auto; touch-action: none; cursor: crosshair;
                     background: #ffffff; }
-"""
+.lrviz-pad canvas:focus-visible { outline: 3px solid ACCENT; outline-offset: -3px; }
+.lrviz-pen { display: none; position: absolute; pointer-events: none; border: 2px solid ACCENT; border-radius: 50%;
+             box-sizing: border-box; }
+.lrviz-pen.down { background: ACCENT; opacity: 0.5; }
+""".replace("ACCENT", colors.LIGHT.accent)
 _pad = st.components.v2.component("lrviz_drawing_pad", html="<div class='lrviz-pad'></div>", css=_CSS, js=_JS)
 
 

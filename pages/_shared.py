@@ -19,6 +19,7 @@ from threadpoolctl import threadpool_limits
 from lrviz import DivergenceWarning, colors, figures, ready
 from lrviz.data import DEFAULT_SPLIT_SEED, Task, TaskData, examples, load_task
 from lrviz.drawings import Drawings
+from lrviz.history import Curve
 from lrviz.runs import Run
 from pages import _chart
 from pages._turns import Turns
@@ -55,13 +56,18 @@ _PAGE_COLUMNS = (f'{_PAGE}{_COLUMNS}, '
                  f'{_PAGE}[data-testid="stLayoutWrapper"] > [data-testid="stVerticalBlock"] > {_COLUMNS}')
 STYLE = """
 .st-key-live_feed, .st-key-page_script { display: none; }
-.st-key-answer h1 { font-size: 5.5rem; line-height: 1.05; padding: 0; }
+.st-key-answer p { font-size: 5.5rem; line-height: 1.05; font-weight: 700; margin: 0; }
 .st-key-task_preset button { padding-left: 0.6rem; padding-right: 0.6rem; }
 .st-key-correct_digits button { min-width: 2.2rem; padding-left: 0.3rem; padding-right: 0.3rem; }
 :is(.st-key-train, .st-key-step, .st-key-stop, .st-key-continue, .st-key-reset) button {
     padding-left: 0.4rem; padding-right: 0.4rem; }
+/* a closed sidebar is off the screen: out of the keyboard's way too (Streamlit leaves its links in the Tab order) */
+[data-testid="stSidebar"][data-collapsed="true"], [data-testid="stSidebar"][data-collapsed="true"] * {
+    visibility: hidden !important; }
 .stApp [data-testid="stCaptionContainer"] { opacity: 1; }  /* faint by its colour, which is checked, not by 60 % */
 .stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stCaptionContainer"] * { color: var(--lrviz-muted); }
+.st-key-answer_line p { font-size: 1.25rem; margin: 0; }
+@media (min-width: 1001px) { .st-key-answer_line { display: none; } }  /* beside the pad, the full answer is in sight */
 @media (max-width: 1000px) {
   :is(COLUMNS) { flex-wrap: wrap; }
   :is(COLUMNS) > [data-testid="stColumn"] { min-width: 100%; }
@@ -79,7 +85,7 @@ html { font-size: clamp(17px, 1.2vw, 23px); }
 [data-testid="stMainBlockContainer"] [data-testid="stHeading"] h2 { font-size: 2rem; padding: 0 0 0.2rem; }
 [data-testid="stSidebar"][data-collapsed="false"] { min-width: 16rem; }
 .stApp [data-testid="stCaptionContainer"] { font-size: 0.9rem; }
-.st-key-answer h1 { font-size: 7rem; }
+.st-key-answer p { font-size: 7rem; }
 :is(.st-key-learning_curve, .st-key-weights) { --lrviz-chart-height: max(15rem, calc(100vh - 20.5rem)); }
 /* the way out, always in sight: top right, in the bar where the sidebar's arrow is */
 .st-key-leave_presentation { position: fixed; top: 0.55rem; right: 1rem; z-index: 999991; width: auto; }
@@ -361,6 +367,44 @@ def show_static(key: str, build: Callable[..., figures.Figure], *args) -> None:
     display, not at every page run (a class makes thousands of them)."""
     text, description = _static_chart(build, args, display())
     _chart.chart(text, key, description=description)
+
+
+#: Rows of the learning curve's table (`curve_table`): enough to follow the curve, few enough to read out.
+CURVE_TABLE_ROWS = 21
+
+
+def curve_table_markdown(curve: Curve) -> str:
+    """The learning curve's numbers as a Markdown table of at most `CURVE_TABLE_ROWS` rows, spread over
+    its points (the first and the last included): iteration, train and test cost, train and test accuracy."""
+    shown = curve.sample(CURVE_TABLE_ROWS)
+    with_test = curve.has_test
+    head = ["iteration", "train cost", "test cost", "train accuracy", "test accuracy"] if with_test \
+        else ["iteration", "train cost", "train accuracy"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---:|" * len(head)]
+    for i, iteration in enumerate(shown.iterations.tolist()):
+        cells = [f"{iteration:,}", f"{shown.train_cost[i]:.4f}"]
+        if with_test:
+            cells.append(f"{shown.test_cost[i]:.4f}")
+        cells.append(f"{shown.train_accuracy[i]:.1%}")
+        if with_test:
+            cells.append(f"{shown.test_accuracy[i]:.1%}")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def curve_table(curve: Curve, key: str, what: str = "the learning curve") -> None:
+    """An expander under a learning curve with its numbers as a table (for a screen reader, or to
+    read exact values), and every point as a CSV file (made only when it is downloaded)."""
+    if not len(curve):
+        return
+    with st.expander(f"The numbers of {what} as a table", icon=":material/table:"), st.container(key=key):
+        rows = min(len(curve), CURVE_TABLE_ROWS)
+        st.caption(f"{rows} of its {len(curve)} points" if rows < len(curve) else f"All its {len(curve)} points")
+        st.markdown(curve_table_markdown(curve))
+        st.download_button("Every point (CSV)", curve.to_csv, file_name="learning-curve.csv", mime="text/csv",
+                           key=f"{key}_csv", icon=":material/download:", on_click="ignore",
+                           help="Iteration, train and test cost and accuracy, mini-batch cost and seconds of "
+                                "training, at every point of the curve.")
 
 
 def history() -> list[Run]:

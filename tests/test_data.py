@@ -249,3 +249,12 @@ def test_bad_extras_say_what_is_wrong(extra, message):
 def test_whole_float_labels_and_lists_are_accepted():
     data = load_task(Task.parse("0v1"), extra=([[0.0] * 64, [16.0] * 64], [0.0, 1.0]))
     assert data.y_train[data.is_extra].tolist() == [0, 1] * EXTRA_COPIES
+
+
+def test_a_test_example_of_each_digit():
+    data = load_task(Task.parse("all"), 0.2)
+    for digit in range(10):
+        row = data.test_example(digit)
+        assert data.digits_test[row] == digit and not (data.digits_test[:row] == digit).any()
+    with pytest.raises(ValueError, match="no example of digit 5"):
+        load_task(Task.parse("0v1"), 0.2).test_example(5)

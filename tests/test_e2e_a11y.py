@@ -2,6 +2,7 @@
 lecture room has (bounding boxes against the screen and each other), the dark look's widgets,
 and axe-core on every page in every look."""
 
+import re
 import time
 
 import pytest
@@ -9,15 +10,21 @@ import pytest
 from lrviz import colors, figures
 
 from browser import (
+    PREDICTION,
     axe_violations,
+    button,
     click,
     draw_strokes,
     exceptions,
+    first_number,
+    open_draw,
     open_sidebar,
+    prediction,
     screenshot,
     settle,
     wait_idle,
     wait_rerun,
+    wait_text,
 )
 
 pytestmark = pytest.mark.e2e
@@ -258,6 +265,8 @@ def test_axe_finds_nothing_on_any_page_in_any_look(page, server):
     click(page, "train")
     page.wait_for_selector("text=Finished at iteration", timeout=60_000)
     settle(page, ".st-key-learning_curve")
+    page.get_by_text("The numbers of the learning curve as a table").click()  # the curve's table, open
+    page.locator(".st-key-curve_table table").wait_for()
     colour_problems = []
     for look in ("normal", "light", "dark"):
         if look == "light":  # presentation mode on, by the sidebar's switch
@@ -273,7 +282,10 @@ def test_axe_finds_nothing_on_any_page_in_any_look(page, server):
                 _go(page, name)
             else:
                 _charts_drawn(page)
-            assert ("present=1" in page.url) == (look != "normal"), page.url
+            if look == "normal":
+                assert "present=1" not in page.url, page.url
+            else:  # (the address is updated when the page's run has ended)
+                page.wait_for_function("() => location.search.includes('present=1')", timeout=10_000)
             found[f"{look}/{name}"] = axe_violations(page, rules_off=RULES_OFF)
             assert exceptions(page) == [], (look, name)
             checked = page.evaluate(_COLOUR_CHECK, colors.DARK.accent.upper())
@@ -294,3 +306,129 @@ def test_axe_finds_nothing_on_any_page_in_any_look(page, server):
                   for where, found_there in found.items() for v in found_there for node in v["nodes"][:3]]
     assert violations == [], "\n".join(violations)
     assert colour_problems == [], "\n".join(colour_problems)
+
+
+#: What has the keyboard's focus: the key of its widget, its tag and its name (looking into a
+#: component's shadow root, where the drawing pad's canvas is).
+_FOCUS = """() => { let el = document.activeElement; if (!el) return null;
+    while (el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
+    const host = el.getRootNode().host || el;
+    const key = [...(host.closest('[class*="st-key-"]')?.classList || [])].find(c => c.startsWith('st-key-'));
+    return {key: key ? key.slice(7) : '', tag: el.tagName, disabled: !!el.disabled,
+            name: (el.getAttribute('aria-label') || el.innerText || '').trim().slice(0, 60)}; }"""
+
+
+def _tab_to(page, found, limit: int = 40) -> int:
+    """Press Tab until `found(focus)` holds for what has the focus; how many presses it took."""
+    seen = []
+    for count in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate(_FOCUS))
+        if found(seen[-1]):
+            return count
+    raise AssertionError(f"not reached in {limit} Tabs; the focus went to {seen}")
+
+
+def test_train_and_stop_from_the_keyboard(page, server, record_property):
+    """Keyboard only: from the top of the page, Train is a few Tabs away (the button row comes first,
+    after the sidebar's links); Enter trains to the end; Stop is reached and pressed the same way."""
+    page.goto(f"{server}/?iters=300")
+    wait_idle(page)
+    page.wait_for_selector(".st-key-log_y input")  # the page is drawn (the browser draws after the script ends)
+    tabs = _tab_to(page, lambda f: f["key"] == "train" and f["tag"] == "BUTTON")
+    assert tabs <= 10, f"Train took {tabs} Tabs: {_tab_to(page, lambda f: False, limit=tabs)}"
+    page.keyboard.press("Enter")
+    assert re.search(r"Finished at iteration\s+300", wait_text(page, "Finished at iteration", timeout=60))
+    page.goto(f"{server}/?task=all&iters=20000")
+    wait_idle(page)
+    page.wait_for_selector(".st-key-log_y input")
+    assert _tab_to(page, lambda f: f["key"] == "train" and f["tag"] == "BUTTON") == tabs
+    page.keyboard.press("Space")
+    page.wait_for_selector(".st-key-stop button:not([disabled])", timeout=30_000)
+    to_stop = _tab_to(page, lambda f: f["key"] == "stop" and not f["disabled"], limit=10)
+    page.keyboard.press("Enter")
+    text = wait_text(page, "Stopped at iteration", timeout=60)
+    assert not button(page, "continue").is_disabled()
+    record_property("tabs", f"Train: {tabs} Tabs from the top; Stop: {to_stop} more")
+    print(f"Train: {tabs} Tabs from the top of the page; Stop {to_stop} Tab(s) after Train")
+    assert int(re.search(r"Stopped at iteration\s+(\d+)", text).group(1)) < 20_000 and exceptions(page) == []
+
+
+def test_draw_from_the_keyboard(page, server):
+    """Keyboard only on Draw: the pad takes the focus and draws with the arrow keys and Space; the
+    corrections are buttons in the Tab order; a test digit is picked by typing its number."""
+    open_draw(page, server)
+    page.wait_for_selector(".st-key-draw_pen input")
+    tabs = _tab_to(page, lambda f: f["tag"] == "CANVAS")
+    assert tabs <= 10, f"the pad took {tabs} Tabs"
+    page.keyboard.press("Space")  # the pen down at the top middle: a stroke straight down
+    for _ in range(18):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Space")  # lifted: the drawing goes to the model
+    assert first_number(prediction(page)) == 1
+    _tab_to(page, lambda f: f["key"] == "correct_right")
+    page.keyboard.press("Enter")  # "Right, it is a 1": kept
+    wait_text(page, "Kept your 1", selector=PREDICTION)
+    _tab_to(page, lambda f: f["key"] == "draw_test_digit" and f["tag"] == "INPUT")
+    page.keyboard.type("7")
+    page.keyboard.press("Enter")
+    text = wait_text(page, "of the digits' test set", selector=PREDICTION)
+    assert first_number(text) == 7 and "reads it right" in text, text
+    for key in ("probabilities", "input", "contributions"):
+        page.locator(f".st-key-{key} .js-plotly-plot").wait_for()
+    _tab_to(page, lambda f: f["key"] == "draw_explain_class" and f["tag"] == "INPUT")  # explain another score
+    page.keyboard.type("1")
+    page.keyboard.press("Enter")
+    wait_text(page, "neuron of 1", selector=PREDICTION)
+    assert exceptions(page) == []
+
+
+def _box(box: dict) -> dict:
+    """A Playwright bounding box as the edges `_inside` compares."""
+    return {"left": box["x"], "top": box["y"], "right": box["x"] + box["width"], "bottom": box["y"] + box["height"]}
+
+
+#: The box of the first element matching a selector, in viewport pixels (null when absent).
+_BOX = """(selector) => {
+    const el = [...document.querySelectorAll(selector)].find(e => e.getBoundingClientRect().width);
+    if (!el) return null; const r = el.getBoundingClientRect();
+    return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height}; }"""
+
+
+def test_a_phone_trains_and_draws_without_scrolling(browser, server):
+    """390x844: Train and Stop within the first screen of the Train page, and on Draw the answer
+    in sight next to the pad while drawing; axe finds nothing on either."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{server}/?iters=200")
+    wait_idle(page)
+    page.wait_for_selector(".st-key-log_y input")  # the page is drawn
+    screen = {"left": 0, "top": 0, "right": 390, "bottom": 844}
+    for key in ("train", "stop"):
+        button(page, key).wait_for()
+        box = _box(button(page, key).bounding_box())
+        assert _inside(box, screen), (key, box)
+    button(page, "train").tap()
+    page.wait_for_selector("text=Finished at iteration", timeout=60_000)
+    screenshot(page, "phone-train")
+    page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollTo(0, 0)")
+    found = {"phone/train": axe_violations(page, rules_off=RULES_OFF)}
+    open_draw(page, server)
+    draw_strokes(page, [[(140, 40), (140, 240)]])
+    assert first_number(prediction(page)) == 1
+    line = page.evaluate(_BOX, ".st-key-answer_line")
+    pad = _box(page.locator(".st-key-canvas canvas").last.bounding_box())  # (in the pad's shadow root)
+    assert line is not None and _inside(line, screen) and _inside(pad, screen), (line, pad)
+    assert "1" in page.locator(".st-key-answer_line").inner_text()
+    assert page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollTop") == 0
+    page.keyboard.press("Escape")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "phone-draw")
+    _charts_drawn(page)
+    found["phone/draw"] = axe_violations(page, rules_off=RULES_OFF)
+    violations = [f"{where}: {v['id']} ({v['impact']}): {v['help']}: {node}"
+                  for where, found_there in found.items() for v in found_there for node in v["nodes"][:3]]
+    assert violations == [], "\n".join(violations)
+    assert exceptions(page) == []
+    context.close()

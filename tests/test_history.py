@@ -81,3 +81,30 @@ def test_the_trend_keeps_close_behind_a_fast_fall():
     assert np.max((trend - cost) / cost) < 0.6 and np.median((trend - cost) / cost) < 0.15
     with pytest.raises(ValueError, match="share"):
         moving_average(cost, iterations, share=0)
+
+
+def test_a_sample_of_the_curve_keeps_its_ends_and_its_numbers():
+    curve = Curve()
+    for i in range(0, 1000, 3):
+        curve.append(_snapshot(i))
+    part = curve.sample(21)
+    assert len(part) == 21 and part.iterations[0] == 0 and part.iterations[-1] == curve.iterations[-1]
+    assert list(part.iterations) == sorted(set(part.iterations))  # each point once, in order
+    rows = np.searchsorted(curve.iterations, part.iterations)
+    np.testing.assert_array_equal(part.train_cost, curve.train_cost[rows])
+    np.testing.assert_array_equal(part.test_accuracy, curve.test_accuracy[rows])
+    assert len(curve.upto(4).sample(21)) == 2  # a short curve whole
+    with pytest.raises(ValueError, match="at least 2"):
+        curve.sample(1)
+
+
+def test_the_curve_as_csv_has_every_point():
+    curve = Curve()
+    for i in range(5):
+        curve.append(_snapshot(i, test=i % 2 == 0))
+    lines = curve.to_csv().splitlines()
+    assert lines[0] == "iteration,train_cost,test_cost,train_accuracy,test_accuracy,batch_cost,seconds"
+    assert len(lines) == 6
+    first, second = lines[1].split(","), lines[2].split(",")
+    assert first[0] == "0" and float(first[1]) == 1.0 and float(first[2]) == 2.0
+    assert second[0] == "1" and float(second[1]) == 0.5 and second[2] == "" and second[4] == ""  # no test: empty

@@ -1,5 +1,6 @@
 """The Draw page in AppTest, for what does not need a drawing (the browser tests draw)."""
 
+import numpy as np
 import pytest
 
 from lrviz.data import Task
@@ -81,3 +82,25 @@ def test_a_drawing_from_before_a_wipe_is_never_read():
     assert current_drawing({"url": url, "clears": 1}, 2) is None  # drawn before Clear, or before a drawing was kept
     assert current_drawing(url, 0) is None and current_drawing(None, 0) is None  # not what the pad sends
     assert current_drawing({"url": "data:text/html;base64,PGI+", "clears": 0}, 0) is None
+
+
+def test_a_test_digit_is_read_as_a_drawing_is(app):
+    """The keyboard's way to give the model a digit: one of the test set's, with the same answer,
+    probabilities, 8x8 input and explanation as a drawing, and what it really is."""
+    from lrviz.ready import ready_data
+
+    from conftest import array, chart, charts
+
+    at = _draw_page(app)
+    picker = at.selectbox(key="draw_test_digit")
+    assert picker.value is None and "Draw a digit on the canvas" in at.info[0].value
+    picker.set_value(7).run()
+    assert not at.exception
+    data = ready_data()
+    expected = data.X_test[data.test_example(7)]
+    z = array(chart(at, "input")["data"][0]["z"])
+    np.testing.assert_allclose(z, expected.reshape(8, 8), atol=1e-3)  # the 8x8 the model read
+    assert {"probabilities", "contributions"} <= set(charts(at))
+    assert "This is a **7** of the digits' test set: the model reads it right." in texts(at)
+    assert "Answer: **7**" in texts(at)  # the one-line answer a phone shows above the pad
+    assert not [b.key for b in at.button if b.key.startswith("correct_")]  # a test digit is not kept as a drawing

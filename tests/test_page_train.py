@@ -297,3 +297,28 @@ def test_step_of_ten_digits_shows_ten_maps_of_the_change(app):
     assert chart(at, "step_change")["data"][0]["colorbar"]["title"]["text"] == "ΔW"
     (metric,) = [m for m in at.metric if m.label == "Training cost"]
     assert metric.delta.startswith("-")  # Newton's step lowers the cost
+
+
+def _table(at, header="| iteration |"):
+    """The rows of the Markdown table that starts with `header`, as lists of cell texts."""
+    (table,) = [m.value for m in at.markdown if m.value.startswith(header)]
+    lines = table.splitlines()
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
+
+
+def test_the_learning_curves_numbers_as_a_table_are_the_curves(app):
+    at = _set_iterations(app.run(), 300).run()
+    at.button(key="train").click().run()
+    rows = _table(at)
+    curve = chart(at, "curve")
+    x = array(curve["data"][0]["x"])
+    traces = {trace["name"]: array(trace["y"]) for trace in curve["data"]}
+    assert 2 < len(rows) <= 21 and rows[0][0] == "0" and rows[-1][0] == "300"
+    for iteration, train_cost, test_cost, train_accuracy, test_accuracy in rows:
+        (i,) = np.flatnonzero(x == int(iteration.replace(",", "")))
+        assert float(train_cost) == pytest.approx(traces["train cost"][i], abs=5e-5)
+        assert float(test_cost) == pytest.approx(traces["test cost"][i], abs=5e-5)
+        assert float(train_accuracy.rstrip("%")) == pytest.approx(100 * traces["train accuracy"][i], abs=0.05)
+        assert float(test_accuracy.rstrip("%")) == pytest.approx(100 * traces["test accuracy"][i], abs=0.05)
+    download = at.get("download_button")
+    assert any("curve_table_csv" in str(d.proto.id) for d in download)

@@ -22,6 +22,7 @@ EXPLAIN_CLASS = "draw_explain_class"  # widget key: which neuron's score a ten-d
 EXPLAINED_ANSWER = "draw_explained_answer"  # session key: the answer that choice was made for
 KEPT = "draw_kept"  # session key: (kind, text) of what the last "Right" / "No, it is a …" did
 PANEL = "draw_panel"  # fragment key: the pad and the answer
+TEST_DIGIT = "draw_test_digit"  # widget key: a digit of the test set to classify instead of a drawing (or None)
 MODELS_SEEN = "draw_models_seen"  # session key: the models that could decide when the page last ran
 #: The models that can decide, by the picker's value, as the picker names them.
 MODEL_NAMES = {"ready": "Ready model", "drawings": "Ready model + my drawings", "session": "This session's model"}
@@ -79,7 +80,7 @@ def answer(decision: Decision, run: Run) -> None:
     """The prediction, large, and the question a two-class model answers, in words."""
     task = run.settings.task
     with st.container(key="answer"):  # styled large by the app's style sheet (pages/_shared.py)
-        st.markdown(f"# {decision.name}")
+        st.markdown(decision.name)  # not a heading: the page's headings stay in order for a screen reader
     if decision.binary:
         yes_name = task.class_names[1]
         is_yes = decision.predicted == 1
@@ -188,53 +189,101 @@ def explain(decision: Decision, run: Run) -> None:
                  "contributions")
 
 
+def pick_test_digit() -> None:
+    """A test digit picked: it is what the model reads now (the pad is wiped)."""
+    clear()
+
+
+def test_digit_picker(drawn: bool) -> int | None:
+    """A select box of the ten digits of the test set, the keyboard's way to give the model a digit;
+    returns the digit picked, or None. A new drawing takes over from a picked digit."""
+    if drawn:
+        st.session_state[TEST_DIGIT] = None
+    return st.selectbox("Or classify a digit of the test set", list(range(10)), index=None, key=TEST_DIGIT,
+                        on_change=pick_test_digit, placeholder="Pick one of ten test digits",
+                        format_func=lambda digit: f"a test {digit}",
+                        help="One of the digits the models were tested on (never trained on), read exactly as a "
+                             "drawing is: type its number, or pick it with the arrow keys and Enter.")
+
+
+def answer_line(slot, decision: Decision, truth: int | None) -> None:
+    """The answer in one line above the pad, for a narrow screen (a phone), where the full answer is
+    below the pad, out of sight while drawing (the style sheet hides it on a wide screen)."""
+    known = "" if truth is None else f" (it is a test {truth})"
+    slot.markdown(f"Answer: **{decision.name}**, probability {decision.confidence:.0%}{known}")
+
+
+def test_digit_verdict(digit: int, decision: Decision, task: Task) -> None:
+    """What a test digit really is, and whether the model read it right (in place of the corrections:
+    a test digit is not kept as one of the user's drawings)."""
+    known, label = task.labels([digit])
+    if not known[0]:
+        verdict = f"this model tells {task.name} only"
+    elif label[0] == decision.predicted:
+        verdict = "the model reads it right"
+    else:
+        verdict = f"the model reads it wrong: the answer should be **{task.class_names[label[0]]}**"
+    st.markdown(f"This is {article(digit)} **{digit}** of the digits' test set: {verdict}.")
+
+
 @st.fragment(key=PANEL)
 def draw_panel(run: Run) -> None:
     """Canvas and prediction: a fragment, so a stroke reruns only this part of the page."""
+    line = st.container(key="answer_line")  # the answer above the pad on a narrow screen
     left, right = st.columns([2, 3], gap="large")
     with left:
         size = 360 if _shared.presenting() else CANVAS_SIZE
         image = drawing_pad("canvas", size=size, pen=round(st.session_state.get("draw_pen", 22) * size / CANVAS_SIZE),
                             clears=st.session_state.get(CLEARS, 0))
-        st.caption("Draw with the mouse, a pen or a finger, as large or small as you like.")
+        st.caption("Draw with the mouse, a pen or a finger, as large or small as you like; or with the keyboard: "
+                   "on the pad, the arrow keys move the pen and Space puts it down and lifts it.")
         st.button("Clear", key="clear", icon=":material/ink_eraser:", on_click=clear,
                   help="Wipe the canvas and draw again.")
+        features = None if image is None else canvas_to_digit(image)
+        test_digit = test_digit_picker(drawn=features is not None)
         if not _shared.presenting():
             st.slider("Pen width", 8, 40, 22, key="draw_pen", persist_state="session",
                       help="Any width works: the drawing is scaled and its strokes evened out like the training "
                            "digits.")
+    if features is None and test_digit is not None:
+        data = _shared.ready_run().data  # the digits' test set, stood upright as drawings are
+        features = data.X_test[data.test_example(test_digit)] * PIXEL_MAX
     with right, st.container(key="prediction"):
-        features = None if image is None else canvas_to_digit(image)
         if features is None:
             kind, text = st.session_state.get(KEPT, (None, None))
             if kind == "success":
                 st.success(text, icon=":material/check_circle:")
             elif kind == "error":
                 st.error(text, icon=":material/block:")
-            st.info("Draw a digit on the canvas, as large as you like: the neuron's answer appears here.",
-                    icon=":material/draw:")
+            st.info("Draw a digit on the canvas, as large as you like, or pick a test digit: the neuron's answer "
+                    "appears here.", icon=":material/draw:")
             return
         kind, text = st.session_state.pop(KEPT, (None, None))  # a new drawing: what was kept before is old news
         if kind == "error":  # ... but this one could not be kept: say why, once
             st.error(text, icon=":material/block:")
         x = features / PIXEL_MAX
         decision = decide(run.model, x, run.settings.task.class_names)
+        answer_line(line, decision, test_digit)
         answer(decision, run)
-        correction(features, decision, run)
+        if test_digit is None:
+            correction(features, decision, run)
+        else:
+            test_digit_verdict(test_digit, decision, run.settings.task)
         bars, seen = st.columns([3, 2])
         with bars:
             st.caption("Probability of each class")
             _shared.show(figures.probability_bars(decision.probabilities, decision.class_names, height=220),
                          "probabilities")
         with seen:
-            st.caption("What the model sees: your drawing as 8×8 pixels")
+            st.caption("What the model sees: " + ("your drawing" if test_digit is None else "the test digit")
+                       + " as 8×8 pixels")
             _shared.show(figures.digit_image(x, height=220), "input")
         explain(decision, run)
 
 
 def page() -> None:
     """Lay the page out (the script pages/draw.py calls this on every run)."""
-    st.header("Draw a digit")
+    st.header("Draw a digit", anchor=False)  # no hidden link to the heading in the Tab order
     model_run, choice = choose_model()
     st.caption(describe(model_run, choice))
     draw_panel(model_run)

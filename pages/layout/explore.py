@@ -215,6 +215,7 @@ def replay(runs: list) -> None:
         _shared.show(figures.learning_curve(upto, max_iteration=run.iteration, log_x=True), "replay_curve_chart")
         st.caption(f"Iteration {iteration}: train cost {_cost(upto.train_cost[-1])}, test accuracy "
                    f"{upto.test_accuracy[-1]:.1%}.")
+        _shared.curve_table(upto, "replay_table", what=f"the curve up to iteration {iteration}")
     with weights, st.container(key="replay_weights"):
         _shared.show(figures.weight_maps(coef, run.settings.task.class_names, limit=limit), "replay_weights_chart")
         if diverged:

@@ -18,8 +18,6 @@ PRESETS = {"0 vs 1": "0v1", "2 vs rest": "2vrest", "all ten": "all", "custom": N
 DIGIT_OPTIONS = list(range(10))
 TRAIN_SETTINGS = "train_settings"  # session key: (Settings or None, the run to start from) for the live panel
 LAST_STEP = "last_step"  # session key: (run, Step) of the last press of Step
-#: Widths of Train, Step, Stop, Continue and Reset: as their labels, so that each fits at 1280 pixels.
-BUTTON_WIDTHS = [75, 72, 72, 103, 79]
 LINK_READ = "link_read"  # session key: the link's query was applied (once per browser session)
 LINK_IGNORED = "link_ignored"  # session key: what the link had that was not used
 PENDING_SETTINGS = "pending_settings"  # session key: settings the widgets take at the next run (a loaded model's)
@@ -276,28 +274,30 @@ def step_once(settings: Settings, initial: Run | None) -> None:
 
 def buttons(settings: Settings | None, initial: Run | None, run: Run | None, training: bool) -> None:
     """Train and Stop; Step, Continue and Reset too, but not in presentation mode (there the page shows
-    the essential controls only, and the settings that make a step worth watching are hidden)."""
+    the essential controls only, and the settings that make a step worth watching are hidden). One row
+    in the order the eye reads them, which is also the keyboard's: it wraps on a narrow screen."""
     presenting = _shared.presenting()
-    cols = st.columns(2 if presenting else BUTTON_WIDTHS, gap="xsmall")
-    cols[0].button("Train", key="train", type="primary", icon=":material/play_arrow:", on_click=start,
-                   args=(settings, initial), disabled=settings is None or training, width="stretch",
-                   help="Start a new run from the initial weights with these settings.")
-    stop_column = cols[1] if presenting else cols[2]
-    stop_column.button("Stop", key="stop", icon=":material/stop:", on_click=stop, disabled=not training,
-                       width="stretch", help="Stop at the next snapshot and keep the model as it is.")
-    if presenting:
-        return
-    cols[1].button("Step", key="step", icon=":material/skip_next:", on_click=step_once, args=(settings, initial),
-                   disabled=settings is None or training, width="stretch",
+    width = "stretch" if presenting else "content"
+    row = st.container(horizontal=True, gap="small", key="train_buttons")
+    row.button("Train", key="train", type="primary", icon=":material/play_arrow:", on_click=start,
+               args=(settings, initial), disabled=settings is None or training, width=width,
+               help="Start a new run from the initial weights with these settings.")
+    if not presenting:
+        row.button("Step", key="step", icon=":material/skip_next:", on_click=step_once, args=(settings, initial),
+                   disabled=settings is None or training, width=width,
                    help="Make exactly one update (one mini-batch) and see what it changed: the cost before and "
                         "after, and the change of every weight. A new run starts if the settings changed.")
+    row.button("Stop", key="stop", icon=":material/stop:", on_click=stop, disabled=not training,
+               width=width, help="Stop at the next snapshot and keep the model as it is.")
+    if presenting:
+        return
     can_go_on = run is not None and run.status in (RunStatus.LOADED, RunStatus.STOPPED,
                                                    RunStatus.FINISHED) and not training
-    cols[3].button("Continue", key="continue", icon=":material/fast_forward:", on_click=go_on,
-                   disabled=not can_go_on, width="stretch",
-                   help="Train further from where the run stopped (another round of iterations once finished).")
-    cols[4].button("Reset", key="reset", icon=":material/restart_alt:", on_click=reset,
-                   disabled=run is None, width="stretch", help="Forget the current run (it stays on Explore).")
+    row.button("Continue", key="continue", icon=":material/fast_forward:", on_click=go_on,
+               disabled=not can_go_on, width=width,
+               help="Train further from where the run stopped (another round of iterations once finished).")
+    row.button("Reset", key="reset", icon=":material/restart_alt:", on_click=reset,
+               disabled=run is None, width=width, help="Forget the current run (it stays on Explore).")
 
 
 def step_result(run: Run, step: Step) -> None:
@@ -400,18 +400,20 @@ def results(run: Run) -> None:
             st.success("The model reads every test digit right.")
 
 
-def live_panel(side_by_side: bool = False) -> None:
-    """Buttons, progress, learning curve and weight maps; the charts one above the other, or
-    side by side (presentation mode). Not a fragment: a click on Stop must interrupt the
-    training loop, and only a rerun of the whole page does that."""
+def live_panel(top, side_by_side: bool = False) -> None:
+    """Buttons and progress (in `top`: a container placed where they are seen first, above the
+    settings, and so first for the keyboard too), learning curve and weight maps; the charts one
+    above the other, or side by side (presentation mode). Not a fragment: a click on Stop must
+    interrupt the training loop, and only a rerun of the whole page does that."""
     run = _shared.current_run()
     training = bool(st.session_state.get(_shared.TRAINING_KEY)) and run is not None
     settings, initial = st.session_state.get(TRAIN_SETTINGS, (None, None))
-    buttons(settings, initial, run, training)
-    if run is not None and not training and settings is not None and settings != run.settings:
-        st.caption(f"The charts show {_shared.run_name(run)}: {run.settings.label}. Press **Train** to train with "
-                   "the settings chosen now.")
-    progress = st.empty()
+    with top:
+        buttons(settings, initial, run, training)
+        if run is not None and not training and settings is not None and settings != run.settings:
+            st.caption(f"The charts show {_shared.run_name(run)}: {run.settings.label}. Press **Train** to train "
+                       "with the settings chosen now.")
+        progress = st.empty()
     shown_task = run.settings.task if run is not None else settings.task if settings is not None else None
     ten_maps = shown_task is not None and shown_task.all_ten  # ten maps need as much room as the curve
     curve_area, weights_area = (st.columns([1, 1] if ten_maps else [3, 2], gap="large") if side_by_side
@@ -433,6 +435,8 @@ def live_panel(side_by_side: bool = False) -> None:
         st.rerun()  # now the results below and the sidebar's summary
     elif run.last is not None:
         view.show(run)
+        with curve_area:
+            _shared.curve_table(run.curve, "curve_table")
         last_step = st.session_state.get(LAST_STEP)
         if last_step is not None and last_step[0] is run and last_step[1].after is run.last:
             step = last_step[1]
@@ -468,21 +472,22 @@ def page() -> None:
     """Lay the page out (the script pages/train.py calls this on every run)."""
     apply_link()
     apply_pending_settings()
-    st.header("Train a neuron")
+    st.header("Train a neuron", anchor=False)  # no hidden link to the heading in the Tab order
     if st.session_state.get(LINK_IGNORED):
         st.warning("The link had values that cannot be used, so their defaults are used instead: "
                    + "; ".join(st.session_state[LINK_IGNORED]) + ".", icon=":material/link_off:")
     if _shared.presenting():  # the task and Train/Stop on top, the charts side by side, large
         settings_panel(presenting=True)
-        live_panel(side_by_side=True)
+        live_panel(st.container(), side_by_side=True)
     else:
+        st.caption("Pick the digits to tell apart, set the hyperparameters, press **Train**, and watch the cost "
+                   "fall and the 64 weights turn into a picture.")
+        top = st.container(key="train_top")  # filled by live_panel, which needs the settings drawn below
         controls, view = st.columns([2, 3], gap="medium")
         with controls:
-            st.caption("Pick the digits to tell apart, set the hyperparameters, press **Train**, and watch the cost "
-                       "fall and the 64 weights turn into a picture.")
             settings_panel(presenting=False)
         with view:
-            live_panel()
+            live_panel(top)
 
     current = _shared.current_run()
     if current is not None and current.last is not None and not st.session_state.get(_shared.TRAINING_KEY):
