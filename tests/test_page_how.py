@@ -209,3 +209,15 @@ def test_another_solver_shows_its_first_update_from_these_weights(app):
     i = int(np.argmax(np.abs(adam.coef_change[k])))
     assert f"Δw = {num(adam.coef_change[k, i])}" in texts(at) and "k = 0" in texts(at)
     assert r"\hat s = \frac" in _latex(at)
+
+
+def test_how_it_works_opens_again_after_another_page(app):
+    """Its pickers (solver, neuron, example) keep or regain a value when the page is shown a second time."""
+    at = app
+    at.run()
+    at.switch_page("pages/how.py").run()
+    assert not at.exception
+    at.switch_page("pages/explore.py").run()
+    at.switch_page("pages/how.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.segmented_control(key="how_solver").value is not None

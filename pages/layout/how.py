@@ -14,7 +14,8 @@ from lrviz.runs import Run
 from lrviz.settings import SOLVER_LEARNING_RATES, SOLVER_NAMES
 from pages import _shared
 
-EXAMPLE = "example"  # the test example shown; bound to the URL (?example=12) so a lecture can link to it
+EXAMPLE = "example"  # the test example shown; in the URL (?example=12) so a lecture can link to it
+LINK_READ = "example_in_link"  # session key: the example the address last said
 NEURON = "neuron"  # ten classes: whose neuron's gradient the maps show
 NEURON_FOR = "how_neuron_for"  # the (task, model, true class) the neuron choice was last reset for
 SIGMOID_Z = "sigmoid_z"
@@ -55,15 +56,21 @@ def pick_example(run) -> int:
     """The example widgets; returns the index of the test example to show."""
     n = len(run.data.y_test)
     linked = st.query_params.get(EXAMPLE)
-    if linked is not None and not (linked.isascii() and linked.isdigit() and int(linked) < n):
+    valid = linked is not None and linked.isascii() and linked.isdigit() and int(linked) < n
+    if linked is not None and not valid:
         st.warning(f"The link's example is not the number of a test digit (0 to {n - 1}), so test digit 0 is "
                    "shown.", icon=":material/link_off:")
+    if valid and st.session_state.get(LINK_READ) != linked:  # a link picks its digit once (then the widget)
+        st.session_state[EXAMPLE] = int(linked)
     value = st.session_state.get(EXAMPLE)
     if isinstance(value, (int, np.integer)) and not 0 <= value < n:  # from a model with more test digits
         st.session_state[EXAMPLE] = int(min(max(value, 0), n - 1))
     index = st.number_input("Test example", min_value=0, max_value=n - 1, step=1, key=EXAMPLE,
-                            bind="query-params", help=f"Which of the model's {n} test digits (0 to {n - 1}) to "
-                                                      "run through the neuron.")
+                            persist_state="session", help=f"Which of the model's {n} test digits (0 to {n - 1}) "
+                                                          "to run through the neuron.")
+    # the address links to this digit; set here, not by binding the widget to the address, which on a
+    # second visit of the page replaced the whole query string (presentation mode's part with it)
+    st.query_params[EXAMPLE] = st.session_state[LINK_READ] = str(index)
     st.button("Random example", key="random", icon=":material/casino:", on_click=random_example, args=(n,),
               width="stretch")
     return int(index)
@@ -163,10 +170,11 @@ def batch(run, example: backprop.ExamplePass, names) -> int:
         else:
             st.latex(r"dW = \frac{1}{m}(A - Y)^{\top} X + \lambda W, \qquad db_k = \frac{1}{m}\sum_{i=1}^{m}"
                      r"\big(a^{(i)}_k - [y^{(i)} = k]\big)")
-            if st.session_state.get(NEURON_FOR) != (run.settings.task.code, id(model), example.y_index):
+            if (st.session_state.get(NEURON_FOR) != (run.settings.task.code, id(model), example.y_index)
+                    or st.session_state.get(NEURON) is None):
                 st.session_state[NEURON] = names[example.y_index]
                 st.session_state[NEURON_FOR] = (run.settings.task.code, id(model), example.y_index)
-            choice = st.segmented_control("Neuron", list(names), key=NEURON, required=True,
+            choice = st.segmented_control("Neuron", list(names), key=NEURON, required=True, persist_state="session",
                                           help="The ten neurons each have 64 weights; show the gradient of this "
                                                "one (at first: the neuron of the example's own digit).")
             k = list(names).index(choice) if choice in names else example.y_index
@@ -223,11 +231,13 @@ def update_rule(run: Run, names, k: int) -> None:
     with st.container(key="update_rule"):
         st.subheader("One update: how the solver turns the gradient into a step")
         own = Solver(run.settings.solver)
-        if st.session_state.get(SOLVER_FOR) != id(run.model):  # a new model: its own solver first
+        # a new model: its own solver first (also when the picker's state is gone: it stays for a page change)
+        if st.session_state.get(SOLVER_FOR) != id(run.model) or st.session_state.get(SOLVER) is None:
             st.session_state[SOLVER] = own
             st.session_state[SOLVER_FOR] = id(run.model)
         solver = Solver(st.segmented_control(
-            "Solver", list(Solver), key=SOLVER, required=True, format_func=lambda v: SOLVER_NAMES[Solver(v)],
+            "Solver", list(Solver), key=SOLVER, required=True, persist_state="session",
+            format_func=lambda v: SOLVER_NAMES[Solver(v)],
             help="At first the solver this model was trained by; another shows what its first update from these "
                  "weights would be."))
         step = solver_step(run, solver)
