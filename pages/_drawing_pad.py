@@ -130,7 +130,8 @@ export default function(component) {
   context.strokeStyle = context.fillStyle = '#000000';
 }
 """
-_CSS = """  # the pen's ring is drawn on the white pad in every look: the light look's accent (3:1 and more on white)
+# The pen's ring is drawn on the white pad in every look: the light look's accent (3:1 and more on white).
+_CSS = """
 .lrviz-pad { display: inline-block; max-width: 100%; line-height: 0; border: 1px solid #9CA3AF; border-radius: 6px;
              overflow: hidden; }
 .lrviz-pad { position: relative; }

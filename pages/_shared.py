@@ -109,8 +109,9 @@ DARK_STYLE = """
 .stApp hr { background-color: var(--lrviz-border); }
 .stApp button[kind="secondary"], .stApp button[data-variant="segmented_control"],
 .stApp [data-testid="stExpander"] details, .stApp [data-testid="stTable"] table,
-.stApp [data-baseweb="select"] > div, .stApp input {
+.stApp [data-baseweb="select"] > div, .stApp input, .stApp [data-testid="stFileUploaderDropzone"] {
     background-color: var(--lrviz-surface); color: var(--lrviz-text); border-color: var(--lrviz-border); }
+.stApp [data-testid="stFileUploaderDropzone"] * { color: var(--lrviz-text); }
 .stApp [data-testid="stTable"] :is(th, td) { border-color: var(--lrviz-border); }
 .stApp button[data-variant="segmented_control"][aria-checked="true"] {
     background-color: var(--lrviz-selected); border-color: var(--lrviz-accent); }

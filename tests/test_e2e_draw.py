@@ -35,6 +35,10 @@ def test_empty_canvas_asks_for_a_drawing(page, server):
     assert "Draw a digit" in text and not re.search(r"\d", text)
     wait_text(page, "ready model")
     assert exceptions(page) == []
+    # the empty pad shows where to draw: its frame (the pad's own style sheet) is there
+    frame = page.evaluate("""() => { const style = getComputedStyle(document.querySelector('.lrviz-pad'));
+                                     return [style.borderTopStyle, style.borderTopWidth]; }""")
+    assert frame == ["solid", "1px"]
     screenshot(page, "draw-empty")
 
 
