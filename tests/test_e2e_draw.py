@@ -36,8 +36,8 @@ def test_empty_canvas_asks_for_a_drawing(page, server):
     wait_text(page, "ready model")
     assert exceptions(page) == []
     # the empty pad shows where to draw: its frame (the pad's own style sheet) is there
-    frame = page.evaluate("""() => { const style = getComputedStyle(document.querySelector('.lrviz-pad'));
-                                     return [style.borderTopStyle, style.borderTopWidth]; }""")
+    frame = page.locator(".lrviz-pad").evaluate("(pad) => [getComputedStyle(pad).borderTopStyle, "
+                                                "getComputedStyle(pad).borderTopWidth]")
     assert frame == ["solid", "1px"]
     screenshot(page, "draw-empty")
 
