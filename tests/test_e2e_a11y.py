@@ -329,20 +329,33 @@ def _tab_to(page, found, limit: int = 40) -> int:
     raise AssertionError(f"not reached in {limit} Tabs; the focus went to {seen}")
 
 
+def _tabs_from_the_top(page, found, few: int = 10) -> int:
+    """Tabs from the top of the page to `found`. Tried again after a reload when it took more than `few`:
+    on a loaded machine a page still settling may redraw the element that has the focus, which starts
+    the Tabs over."""
+    tabs = _tab_to(page, found)
+    if tabs > few:
+        page.reload()
+        wait_idle(page)
+        page.wait_for_selector(".st-key-log_y input")
+        tabs = _tab_to(page, found)
+    return tabs
+
+
 def test_train_and_stop_from_the_keyboard(page, server, record_property):
     """Keyboard only: from the top of the page, Train is a few Tabs away (the button row comes first,
     after the sidebar's links); Enter trains to the end; Stop is reached and pressed the same way."""
     page.goto(f"{server}/?iters=300")
     wait_idle(page)
     page.wait_for_selector(".st-key-log_y input")  # the page is drawn (the browser draws after the script ends)
-    tabs = _tab_to(page, lambda f: f["key"] == "train" and f["tag"] == "BUTTON")
+    tabs = _tabs_from_the_top(page, lambda f: f["key"] == "train" and f["tag"] == "BUTTON")
     assert tabs <= 10, f"Train took {tabs} Tabs: {_tab_to(page, lambda f: False, limit=tabs)}"
     page.keyboard.press("Enter")
     assert re.search(r"Finished at iteration\s+300", wait_text(page, "Finished at iteration", timeout=60))
     page.goto(f"{server}/?task=all&iters=20000")
     wait_idle(page)
     page.wait_for_selector(".st-key-log_y input")
-    assert _tab_to(page, lambda f: f["key"] == "train" and f["tag"] == "BUTTON") == tabs
+    assert _tabs_from_the_top(page, lambda f: f["key"] == "train" and f["tag"] == "BUTTON") == tabs
     page.keyboard.press("Space")
     page.wait_for_selector(".st-key-stop button:not([disabled])", timeout=30_000)
     to_stop = _tab_to(page, lambda f: f["key"] == "stop" and not f["disabled"], limit=10)
