@@ -37,6 +37,10 @@ COMPUTE_PER_FRAME = 0.05
 BUSY_INTERVAL = 1.0
 #: Drawing may take at most this share of the time between frames.
 DRAW_SHARE = 0.1
+#: Ten weight maps are sent at most this often (and with the last frame): a browser takes longer
+#: to redraw them than the curve, and late in a run they change little between frames. A single
+#: map goes with every frame.
+MAPS_INTERVAL = 0.4
 
 
 class FramePacer:
@@ -100,7 +104,7 @@ class Frame:
     iteration: int
     curve_start: int
     curve_points: dict
-    weights: dict
+    weights: dict | None
 
 
 class LiveFeed:
@@ -108,17 +112,25 @@ class LiveFeed:
 
     `shown` is how many curve points the mounted chart already holds (those it was drawn
     with). Each frame then sends the points after the last frame's, and the latest weights
-    whole (they all change at every update). `mini_batch`: the chart has the mini-batch
+    whole (they all change at every update); ten maps at most every `MAPS_INTERVAL` seconds
+    (a frame without them has `weights` None). `mini_batch`: the chart has the mini-batch
     cost and its trend too (see `lrviz.figures.learning_curve`).
     """
 
-    def __init__(self, shown: int, class_names: Sequence[str], *, mini_batch: bool = False) -> None:
+    def __init__(self, shown: int, class_names: Sequence[str], *, mini_batch: bool = False,
+                 clock: Callable[[], float] = time.perf_counter) -> None:
         self.sent = shown
         self.class_names = tuple(class_names)
         self.mini_batch = mini_batch
+        self._clock = clock
+        self._maps_sent = -float("inf")
 
-    def frame(self, curve: Curve, iteration: int, coef: np.ndarray) -> Frame:
-        """The next frame, for a run whose curve and weights are now `curve` and `coef`."""
+    def frame(self, curve: Curve, iteration: int, coef: np.ndarray, *, last: bool = False) -> Frame:
+        """The next frame, for a run whose curve and weights are now `curve` and `coef`; `last`: the
+        run's final frame (it always has the weights)."""
         start, self.sent = self.sent, len(curve)
-        return Frame(iteration, start, learning_curve_points(curve, start, mini_batch=self.mini_batch),
-                     weight_mosaic(coef, self.class_names))
+        weights = None
+        now = self._clock()
+        if last or coef.shape[0] == 1 or now - self._maps_sent >= MAPS_INTERVAL:
+            weights, self._maps_sent = weight_mosaic(coef, self.class_names), now
+        return Frame(iteration, start, learning_curve_points(curve, start, mini_batch=self.mini_batch), weights)

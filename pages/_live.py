@@ -91,11 +91,12 @@ class View:
                 if not keep_going():  # (asked at frames only: reading the session's state is not free)
                     break
                 began = time.perf_counter()
-                frame = feed.frame(run.curve, snapshot.iteration, snapshot.coef)
-                _chart.feed({
-                    CURVE: {"base": base, "extend": {"start": frame.curve_start, **frame.curve_points}},
-                    WEIGHTS: {"base": base, "restyle": frame.weights},
-                }, feed_slot)
+                frame = feed.frame(run.curve, snapshot.iteration, snapshot.coef,
+                                   last=snapshot.stop_reason is not None)
+                patches = {CURVE: {"base": base, "extend": {"start": frame.curve_start, **frame.curve_points}}}
+                if frame.weights is not None:
+                    patches[WEIGHTS] = {"base": base, "restyle": frame.weights}
+                _chart.feed(patches, feed_slot)
                 self._progress(run, training=True)
                 pacer.drew(time.perf_counter() - began)
 

@@ -5,6 +5,7 @@ import pytest
 
 from lrviz import figures
 from lrviz.data import Task
+from lrviz.history import Curve
 from lrviz.live import FramePacer, LiveFeed
 from lrviz.runs import Run, Settings
 
@@ -123,3 +124,18 @@ def test_frames_of_a_mini_batch_run_carry_the_noisy_cost_and_its_trend():
     np.testing.assert_allclose(batch, run.curve.batch_cost[1:])
     np.testing.assert_allclose(trend, run.curve.batch_cost_trend[1:])
     assert not np.allclose(batch, run.curve.train_cost[1:])  # a mini-batch's cost is not the whole set's
+
+
+def test_ten_maps_go_at_most_every_maps_interval_and_always_with_the_last_frame():
+    now = [0.0]
+    ten = LiveFeed(1, [str(d) for d in range(10)], clock=lambda: now[0])
+    one = LiveFeed(1, ["0", "1"], clock=lambda: now[0])
+    curve = Curve()
+    sent = []
+    for k in range(8):  # a frame every 0.15 s
+        now[0] = 0.15 * k
+        sent.append(ten.frame(curve, k, np.full((10, 64), k)).weights is not None)
+        assert one.frame(curve, k, np.full((1, 64), k)).weights is not None  # one map: every frame
+    assert sent == [True, False, False, True, False, False, True, False]  # at 0, 0.45 and 0.9 s
+    last = ten.frame(curve, 9, np.full((10, 64), 9.0), last=True)
+    assert last.weights == figures.weight_mosaic(np.full((10, 64), 9.0), [str(d) for d in range(10)])
