@@ -32,12 +32,13 @@ _memory.restore(_shared.SESSION_KEYS)  # after a reload: this browser's runs
 _memory.keep(_shared.SESSION_KEYS)  # (also here: a button's callback may have started a run)
 if navigation not in (train_page, train_alias):  # leaving Train mid-run stops the run where it is (Continue goes on)
     st.session_state[_shared.TRAINING_KEY] = False
-_shared.sidebar()
+summary = _shared.sidebar()
 with st.sidebar:
     _memory.set_cookie()
     _shared.page_script(navigation.url_path)
 _shared.style()
 _shared.presentation_exit()
 navigation.run()
+_shared.model_summary(summary)
 _shared.presentation_link()
 _memory.keep(_shared.SESSION_KEYS)

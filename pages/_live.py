@@ -58,7 +58,7 @@ class View:
             _shared.show(curve_figure(run, self.log_y, final), CURVE, base=base, description=curve_text(run))
         with self.weights:
             _shared.show(figures.weight_maps(run.last.coef, run.settings.task.class_names), WEIGHTS, base=base,
-                         description=f"Weight maps of {run.settings.task.name} at iteration {run.iteration}.")
+                         description=weights_text(run))
 
     def show_empty(self, task: Task, iterations: int) -> None:
         """The charts before training, so that training starts in a page that does not move."""
@@ -99,6 +99,10 @@ class View:
                 _chart.feed(patches, feed_slot)
                 self._progress(run, training=True)
                 pacer.drew(time.perf_counter() - began)
+        # the charts' text alternatives now say where the run ended
+        _chart.feed({CURVE: {"base": base, "text": curve_text(run)},
+                     WEIGHTS: {"base": base, "text": weights_text(run)}}, feed_slot)
+        self._progress(run)
 
     def _progress(self, run: Run, training: bool = False) -> None:
         if run.status == "loaded" and not training:
@@ -133,6 +137,11 @@ def curve_figure(run: Run, log_y: bool, final: bool) -> figures.Figure:
     noisy mini-batch cost and its trend for a run trained on mini-batches."""
     end = max(run.iteration, 1) if final and run.status == "diverged" else run.target
     return figures.learning_curve(run.curve, log_y=log_y, max_iteration=end, mini_batch=run.mini_batches is not None)
+
+
+def weights_text(run: Run) -> str:
+    """The weight maps in words, for screen readers."""
+    return f"Weight maps of {run.settings.task.name} at iteration {run.iteration}."
 
 
 def curve_text(run: Run) -> str:

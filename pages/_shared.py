@@ -59,7 +59,9 @@ STYLE = """
 .st-key-answer p { font-size: 5.5rem; line-height: 1.05; font-weight: 700; margin: 0; }
 .st-key-task_preset button { padding-left: 0.6rem; padding-right: 0.6rem; }
 .st-key-correct_digits button { min-width: 2.2rem; padding-left: 0.3rem; padding-right: 0.3rem; }
-:is(.st-key-train, .st-key-step, .st-key-stop, .st-key-continue, .st-key-reset) button {
+:is(.st-key-train, .st-key-step, .st-key-stop, .st-key-continue, .st-key-reset,
+    .st-key-train_running, .st-key-step_running, .st-key-stop_running, .st-key-continue_running,
+    .st-key-reset_running) button {
     padding-left: 0.4rem; padding-right: 0.4rem; }
 /* a closed sidebar is off the screen: out of the keyboard's way too (Streamlit leaves its links in the Tab order) */
 [data-testid="stSidebar"][data-collapsed="true"], [data-testid="stSidebar"][data-collapsed="true"] * {
@@ -499,12 +501,19 @@ def active_run() -> tuple[Run, bool]:
     return (run, True) if run is not None else (ready_run(), False)
 
 
-def sidebar() -> None:
-    """The sidebar every page shows: presentation mode, what lrviz is, which model this session has."""
+def sidebar():
+    """The sidebar every page shows: presentation mode, what lrviz is; returns the place of the
+    session model's summary, which `model_summary` fills once the page has run."""
     with st.sidebar:
         presentation_controls()
         st.markdown("**lrviz** shows logistic regression as a neural network of one neuron, "
                     "trained from scratch on 8×8 handwritten digits.")
+        return st.empty()
+
+
+def model_summary(slot) -> None:
+    """Which model this session has, in the sidebar's `slot` (after the page: it may have trained one)."""
+    with slot.container():
         run = current_run()
         if run is None:
             st.caption("No model trained yet in this session.")

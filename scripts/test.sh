@@ -40,4 +40,13 @@ fi
 # The linter first (ruff; its rules are in pyproject.toml): a lint error fails the run.
 python3 -m ruff check --quiet .
 
-exec python3 -m pytest "$@"
+# Extra arguments: one pytest run with them. None: the whole suite, in two runs: the tests without a
+# browser on both cores (pytest-xdist; they are independent), then the browser tests one at a time
+# (they measure what a browser sees, and a second browser beside them would change it).
+if [ $# -gt 0 ]; then
+  exec python3 -m pytest "$@"
+fi
+status=0
+python3 -m pytest -m "not e2e" -n 2 || status=$?
+python3 -m pytest -m e2e || status=$?
+exit $status

@@ -51,15 +51,17 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, server):
-    """A new browser session on the app's first page, loaded and idle."""
+def page(request, browser, server):
+    """A new browser session on the app's first page, loaded and idle; for a test marked
+    `opens_its_page`, a blank one (it goes to its own address first)."""
     from browser import wait_idle
 
     context = browser.new_context(viewport={"width": 1400, "height": 1100})
     page = context.new_page()
     page.set_default_timeout(60_000)
-    page.goto(server)
-    wait_idle(page)
+    if request.node.get_closest_marker("opens_its_page") is None:
+        page.goto(server)
+        wait_idle(page)
     yield page
     context.close()
 
@@ -78,15 +80,36 @@ def app(monkeypatch) -> AppTest:
 
 
 def charts(at: AppTest) -> dict[str, dict]:
-    """The page's charts (lrviz's chart component, pages/_chart.py) as {key: Plotly figure spec}."""
-    found = {}
+    """The page's charts (lrviz's chart component, pages/_chart.py) as {key: Plotly figure spec}, as a
+    browser shows them: with the patches of a live run that ended in this script run applied, in order
+    (see `apply_patch`)."""
+    found, bases = {}, {}
     for element in at.get("bidi_component"):
         if element.proto.component_name.endswith("lrviz_chart") and element.proto.json:
             data = json.loads(element.proto.json)
             if "figure" in data:  # (a figure the server keeps ready comes as JSON text)
                 figure = data["figure"]
                 found[data["name"]] = json.loads(figure) if isinstance(figure, str) else figure
+                bases[data["name"]] = data.get("base", "")
+    for patches in feeds(at):
+        for name, patch in patches.items():
+            if name in found and patch.get("base") == bases[name]:
+                apply_patch(found[name], patch)
     return found
+
+
+def apply_patch(figure: dict, patch: dict) -> None:
+    """What the chart component's JavaScript does with a live frame's patch: add the curve's points
+    it does not have yet (`extend`), and set the heatmap's new values (`restyle`)."""
+    if "extend" in patch:
+        extend = patch["extend"]
+        have = len(figure["data"][0]["x"]) if figure["data"] else 0
+        skip = max(0, have - extend["start"])
+        for trace, y in zip(figure["data"], extend["y"], strict=True):
+            trace["x"] = list(trace["x"]) + extend["x"][skip:]
+            trace["y"] = list(trace["y"]) + y[skip:]
+    for name, value in patch.get("restyle", {}).items():
+        figure["data"][0][name] = value
 
 
 def chart(at: AppTest, key: str) -> dict:

@@ -342,6 +342,7 @@ def _tabs_from_the_top(page, found, few: int = 10) -> int:
     return tabs
 
 
+@pytest.mark.opens_its_page
 def test_train_and_stop_from_the_keyboard(page, server, record_property):
     """Keyboard only: from the top of the page, Train is a few Tabs away (the button row comes first,
     after the sidebar's links); Enter trains to the end; Stop is reached and pressed the same way."""
@@ -357,8 +358,8 @@ def test_train_and_stop_from_the_keyboard(page, server, record_property):
     page.wait_for_selector(".st-key-log_y input")
     assert _tabs_from_the_top(page, lambda f: f["key"] == "train" and f["tag"] == "BUTTON") == tabs
     page.keyboard.press("Space")
-    page.wait_for_selector(".st-key-stop button:not([disabled])", timeout=30_000)
-    to_stop = _tab_to(page, lambda f: f["key"] == "stop" and not f["disabled"], limit=10)
+    page.wait_for_selector(".st-key-stop_running button:not([disabled])", timeout=30_000)  # (keys while it trains)
+    to_stop = _tab_to(page, lambda f: f["key"] == "stop_running" and not f["disabled"], limit=10)
     page.keyboard.press("Enter")
     text = wait_text(page, "Stopped at iteration", timeout=60)
     assert not button(page, "continue").is_disabled()
@@ -367,6 +368,7 @@ def test_train_and_stop_from_the_keyboard(page, server, record_property):
     assert int(re.search(r"Stopped at iteration\s+(\d+)", text).group(1)) < 20_000 and exceptions(page) == []
 
 
+@pytest.mark.opens_its_page
 def test_draw_from_the_keyboard(page, server):
     """Keyboard only on Draw: the pad takes the focus and draws with the arrow keys and Space; the
     corrections are buttons in the Tab order; a test digit is picked by typing its number."""

@@ -29,6 +29,7 @@ def _clear(page):
         f"() => document.querySelector('{PREDICTION}').innerText.includes('Draw a digit')", timeout=20_000)
 
 
+@pytest.mark.opens_its_page
 def test_empty_canvas_asks_for_a_drawing(page, server):
     open_draw(page, server)
     text = page.locator(PREDICTION).inner_text()
@@ -42,6 +43,7 @@ def test_empty_canvas_asks_for_a_drawing(page, server):
     screenshot(page, "draw-empty")
 
 
+@pytest.mark.opens_its_page
 def test_drawn_digits_are_read_by_the_ready_model(page, server, record_property):
     open_draw(page, server)
     right, answers = 0, []
@@ -62,6 +64,7 @@ def test_drawn_digits_are_read_by_the_ready_model(page, server, record_property)
     assert exceptions(page) == []
 
 
+@pytest.mark.opens_its_page
 def test_clear_then_draw_again(page, server):
     open_draw(page, server)
     draw_strokes(page, [[(140, 40), (140, 240)]])

@@ -17,6 +17,7 @@ def _train_and_wait(page):
     return settle(page, CURVE)
 
 
+@pytest.mark.opens_its_page
 def test_a_link_restores_the_settings_and_trains_them(page, server):
     page.goto(f"{server}/?task=3v8&lr=0.5&iters=200")
     wait_idle(page)
@@ -32,6 +33,7 @@ def test_a_link_restores_the_settings_and_trains_them(page, server):
     assert exceptions(page) == []
 
 
+@pytest.mark.opens_its_page
 def test_a_nonsense_link_says_what_it_ignored_and_the_page_still_trains(page, server):
     page.goto(f"{server}/?task=%3Cscript%3Ealert(1)%3C/script%3E&lr=-5&iters=1e99&l2=abc&test=7&init=%3Cb%3E")
     wait_idle(page)
@@ -47,6 +49,7 @@ def test_a_nonsense_link_says_what_it_ignored_and_the_page_still_trains(page, se
     assert exceptions(page) == []
 
 
+@pytest.mark.opens_its_page
 def test_compare_two_runs_and_replay_one(page, server):
     page.goto(f"{server}/?iters=150&lr=0.5")
     wait_idle(page)
@@ -81,6 +84,7 @@ def test_compare_two_runs_and_replay_one(page, server):
     assert exceptions(page) == []
 
 
+@pytest.mark.opens_its_page
 def test_save_and_load_a_model(page, server, tmp_path):
     page.goto(f"{server}/?task=2vrest&iters=300")
     wait_idle(page)

@@ -32,6 +32,7 @@ def _drawings_count(page) -> str:
     return re.search(r"(\d+) drawings? \(at most", page.locator("body").inner_text()).group(1)
 
 
+@pytest.mark.opens_its_page
 def test_corrections_teach_the_model_a_backwards_three_and_survive_a_reload(page, server, record_property):
     open_draw(page, server)
     wait_text(page, "No drawings yet")

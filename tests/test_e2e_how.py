@@ -68,6 +68,7 @@ def _assert_numbers_match(page, ex: backprop.ExamplePass, names) -> None:
         assert text in backward, f"{text!r} not in the backward pass: {backward!r}"
 
 
+@pytest.mark.opens_its_page
 def test_the_ready_models_numbers_and_the_sigmoid(page, server, ready):
     page.goto(server + "/how")
     wait_idle(page)
@@ -107,6 +108,7 @@ def test_the_ready_models_numbers_and_the_sigmoid(page, server, ready):
     _screenshot(page, "how-ready-random")
 
 
+@pytest.mark.opens_its_page
 def test_a_link_to_an_example(page, server, ready):
     page.goto(server + "/how?example=17")
     wait_idle(page)

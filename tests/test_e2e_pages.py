@@ -51,6 +51,7 @@ def test_every_address_opens_its_page_without_a_dialog(page, server, query):
             assert "task=2vrest" in page.url
 
 
+@pytest.mark.opens_its_page
 def test_the_model_survives_moving_between_pages(page, server):
     page.goto(f"{server}/?iters=120")
     wait_idle(page)
@@ -81,7 +82,7 @@ def test_a_deep_link_on_a_fresh_server_opens_inside_the_app(browser):
         context.close()
 
 
-@pytest.mark.parametrize("look", ["light", "dark"])
+@pytest.mark.parametrize("look", ["dark"])  # (the light look's pages: tests/test_e2e_a11y.py)
 def test_presentation_mode_on_every_page(page, server, look):
     page.set_viewport_size({"width": 1600, "height": 900})
     page.goto(f"{server}/?present=1&look={look}")
@@ -119,6 +120,7 @@ def test_presentation_mode_on_every_page(page, server, look):
     assert exceptions(page) == []
 
 
+@pytest.mark.opens_its_page
 def test_a_reload_keeps_the_runs_of_this_browser_but_a_shared_link_does_not(page, server, browser):
     page.goto(f"{server}/?iters=90")
     wait_idle(page)

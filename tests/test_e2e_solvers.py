@@ -16,6 +16,7 @@ def _x_title(page, selector: str) -> str:
                          selector)
 
 
+@pytest.mark.opens_its_page
 def test_step_makes_one_update_at_a_time_by_keyboard(page, server):
     page.goto(f"{server}/?batch=16&iters=100")
     wait_idle(page)
@@ -46,6 +47,7 @@ def test_step_makes_one_update_at_a_time_by_keyboard(page, server):
     assert exceptions(page) == []
 
 
+@pytest.mark.opens_its_page
 def test_solvers_side_by_side_against_three_axes(page, server):
     page.goto(f"{server}/?batch=64&iters=200&l2=0.01&init=random&seed=2")
     wait_idle(page)

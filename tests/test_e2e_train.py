@@ -61,7 +61,7 @@ def test_stop_keeps_the_partial_model_and_continue_goes_on(page):
     click(page, "train")
     page.wait_for_selector(f"{WEIGHTS} .js-plotly-plot")
     time.sleep(1.5)
-    click(page, "stop")
+    click(page, "stop_running")  # (while a run trains, the row's keys end in "_running")
     wait_idle(page)
     settle(page, CURVE)
     text = wait_text(page, "Stopped at iteration")

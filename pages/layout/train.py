@@ -278,25 +278,29 @@ def buttons(settings: Settings | None, initial: Run | None, run: Run | None, tra
     in the order the eye reads them, which is also the keyboard's: it wraps on a narrow screen."""
     presenting = _shared.presenting()
     width = "stretch" if presenting else "content"
-    row = st.container(horizontal=True, gap="small", key="train_buttons")
-    row.button("Train", key="train", type="primary", icon=":material/play_arrow:", on_click=start,
+    # While a run trains, the row's keys end in "_running": when it ends, the row is drawn again in
+    # the same script run, idle, under the usual keys (Streamlit takes a key once per run).
+    running = "_running" if training else ""
+    row = st.container(horizontal=True, gap="small", key=f"train_buttons{running}")
+    row.button("Train", key=f"train{running}", type="primary", icon=":material/play_arrow:", on_click=start,
                args=(settings, initial), disabled=settings is None or training, width=width,
                help="Start a new run from the initial weights with these settings.")
     if not presenting:
-        row.button("Step", key="step", icon=":material/skip_next:", on_click=step_once, args=(settings, initial),
+        row.button("Step", key=f"step{running}", icon=":material/skip_next:", on_click=step_once,
+                   args=(settings, initial),
                    disabled=settings is None or training, width=width,
                    help="Make exactly one update (one mini-batch) and see what it changed: the cost before and "
                         "after, and the change of every weight. A new run starts if the settings changed.")
-    row.button("Stop", key="stop", icon=":material/stop:", on_click=stop, disabled=not training,
+    row.button("Stop", key=f"stop{running}", icon=":material/stop:", on_click=stop, disabled=not training,
                width=width, help="Stop at the next snapshot and keep the model as it is.")
     if presenting:
         return
     can_go_on = run is not None and run.status in (RunStatus.LOADED, RunStatus.STOPPED,
                                                    RunStatus.FINISHED) and not training
-    row.button("Continue", key="continue", icon=":material/fast_forward:", on_click=go_on,
+    row.button("Continue", key=f"continue{running}", icon=":material/fast_forward:", on_click=go_on,
                disabled=not can_go_on, width=width,
                help="Train further from where the run stopped (another round of iterations once finished).")
-    row.button("Reset", key="reset", icon=":material/restart_alt:", on_click=reset,
+    row.button("Reset", key=f"reset{running}", icon=":material/restart_alt:", on_click=reset,
                disabled=run is None, width=width, help="Forget the current run (it stays on Explore).")
 
 
@@ -409,7 +413,9 @@ def live_panel(top, side_by_side: bool = False) -> None:
     training = bool(st.session_state.get(_shared.TRAINING_KEY)) and run is not None
     settings, initial = st.session_state.get(TRAIN_SETTINGS, (None, None))
     with top:
-        buttons(settings, initial, run, training)
+        button_row = st.empty()
+        with button_row.container():
+            buttons(settings, initial, run, training)
         if run is not None and not training and settings is not None and settings != run.settings:
             st.caption(f"The charts show {_shared.run_name(run)}: {run.settings.label}. Press **Train** to train "
                        "with the settings chosen now.")
@@ -432,7 +438,14 @@ def live_panel(top, side_by_side: bool = False) -> None:
     elif training:
         view.train(run, keep_going=lambda: st.session_state.get(_shared.TRAINING_KEY))
         st.session_state[_shared.TRAINING_KEY] = False
-        st.rerun()  # now the results below and the sidebar's summary
+        if run.status == RunStatus.DIVERGED:
+            st.rerun()  # its curve is drawn anew, spanning the iterations it ran
+        # the run is over: the page goes on from here (the results below, the sidebar's summary)
+        # instead of running again, which would cost a class's server a second page run per Train
+        with button_row.container():
+            buttons(settings, initial, run, training=False)
+        with curve_area:
+            _shared.curve_table(run.curve, "curve_table")
     elif run.last is not None:
         view.show(run)
         with curve_area:
