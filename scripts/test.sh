@@ -40,13 +40,15 @@ fi
 # The linter first (ruff; its rules are in pyproject.toml): a lint error fails the run.
 python3 -m ruff check --quiet .
 
-# Extra arguments: one pytest run with them. None: the whole suite, in two runs: the tests without a
-# browser on both cores (pytest-xdist; they are independent), then the browser tests one at a time
-# (they measure what a browser sees, and a second browser beside them would change it).
+# Extra arguments: one pytest run with them. None: the whole suite on both cores (pytest-xdist):
+# the tests without a browser, then the browser tests a file to each core (each core its own server
+# and Chromium), then the few that count what a browser shows while a run trains, with nothing beside
+# them (marked `alone`).
 if [ $# -gt 0 ]; then
   exec python3 -m pytest "$@"
 fi
 status=0
 python3 -m pytest -m "not e2e" -n 2 || status=$?
-python3 -m pytest -m e2e || status=$?
+python3 -m pytest -m "e2e and not alone" -n 2 --dist loadfile || status=$?
+python3 -m pytest -m "e2e and alone" || status=$?
 exit $status

@@ -27,6 +27,7 @@ CURVE = ".st-key-learning_curve"
 WEIGHTS = ".st-key-weights"
 
 
+@pytest.mark.alone
 def test_train_and_watch_the_neuron_learn(page):
     assert exceptions(page) == []
     page.wait_for_selector(".st-key-examples_0 .js-plotly-plot")  # plotly.js is loaded

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import streamlit as st
 
@@ -195,16 +197,11 @@ def training_data(settings: Settings) -> TaskData:
     return _shared.task_data(settings.task.code, settings.test_size)
 
 
-def model_file(run: Run | None) -> None:
-    """Download the current model as JSON, or load one to use here and on the Draw page."""
+def model_file():
+    """Load a model to use here and on the Draw page, or download the current one: returns the place
+    of the download, which `model_download` fills once the page has trained (or not)."""
     with st.expander("Save or load a model", icon=":material/save:"):
-        if run is not None and run.last is not None:
-            st.download_button("Download this model (JSON)", model_to_json(run), key="save_model",
-                               file_name=f"lrviz-{run.settings.task.code}-{run.last.iteration}it.json",
-                               mime="application/json", icon=":material/download:",
-                               help="Weights, classes, task and hyperparameters, as plain JSON.")
-        else:
-            st.caption("Train a model to download it.")
+        download = st.empty()
         upload = st.file_uploader("Load a model file", type=["json"], key="load_model",
                                   help="A file downloaded from lrviz. It replaces the current model.")
         if upload is not None and st.session_state.get("loaded_file") != upload.file_id:
@@ -222,6 +219,19 @@ def model_file(run: Run | None) -> None:
                 st.rerun()
         if st.session_state.get("load_error"):
             st.error(f"That file could not be loaded. {st.session_state['load_error']}", icon=":material/error:")
+    return download
+
+
+def model_download(place, run: Run | None) -> None:
+    """The current model as a JSON file, written when it is downloaded (not at every page run)."""
+    with place.container():
+        if run is not None and run.last is not None:
+            st.download_button("Download this model (JSON)", functools.partial(model_to_json, run), key="save_model",
+                               file_name=f"lrviz-{run.settings.task.code}-{run.last.iteration}it.json",
+                               mime="application/json", icon=":material/download:", on_click="ignore",
+                               help="Weights, classes, task and hyperparameters, as plain JSON.")
+        else:
+            st.caption("Train a model to download it.")
 
 
 # -- buttons -------------------------------------------------------------------------------
@@ -460,8 +470,9 @@ def live_panel(top, side_by_side: bool = False) -> None:
             step_result(run, step)
 
 
-def settings_panel(presenting: bool) -> None:
-    """Task, examples and hyperparameters; the settings (or what is wrong) go to the session."""
+def settings_panel(presenting: bool):
+    """Task, examples and hyperparameters; the settings (or what is wrong) go to the session. Returns
+    the place of the model's download (None in presentation mode)."""
     task, task_problem = task_picker()
     if task_problem:
         st.error(task_problem, icon=":material/block:")
@@ -476,7 +487,8 @@ def settings_panel(presenting: bool) -> None:
     if settings is not None:
         st.query_params.update(settings_to_query(settings))  # the address is always a link to this screen
     if not presenting:
-        model_file(_shared.current_run())
+        return model_file()
+    return None
 
 
 # -- the page ----------------------------------------------------------------------------------
@@ -498,9 +510,10 @@ def page() -> None:
         top = st.container(key="train_top")  # filled by live_panel, which needs the settings drawn below
         controls, view = st.columns([2, 3], gap="medium")
         with controls:
-            settings_panel(presenting=False)
+            download = settings_panel(presenting=False)
         with view:
             live_panel(top)
+        model_download(download, _shared.current_run())  # (after live_panel: the model it may have trained)
 
     current = _shared.current_run()
     if current is not None and current.last is not None and not st.session_state.get(_shared.TRAINING_KEY):
