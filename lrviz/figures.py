@@ -426,7 +426,9 @@ def probability_bars(probabilities: Sequence[float], class_names: Sequence[str],
             + ", ".join(f"{names[k]} {_percent(probabilities[k])}" for k in ranked[1:]) + ".")
     return described(dict(
         data=[dict(type="bar", x=names, y=values(probabilities), marker=dict(color=colors),
-                   text=[f"{p:.0%}" for p in probabilities], textposition="outside", cliponaxis=False,
+                   # a label over each bar of 1 % or more (ten labels of "0%" would run into each other)
+                   text=[f"{p:.0%}" if p >= 0.01 else "" for p in probabilities], textposition="outside",
+                   cliponaxis=False,
                    constraintext="none",  # labels at the chart's type size, not shrunk to a bar's width
                    hovertemplate="%{x}: %{y:.3f}<extra></extra>")],
         # every class labelled: a crowded category axis would skip some

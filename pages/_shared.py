@@ -89,6 +89,8 @@ html { font-size: clamp(17px, 1.2vw, 23px); }
 .stApp [data-testid="stCaptionContainer"] { font-size: 0.9rem; }
 .st-key-answer p { font-size: 7rem; }
 :is(.st-key-learning_curve, .st-key-weights) { --lrviz-chart-height: max(15rem, calc(100vh - 20.5rem)); }
+/* Draw: the probabilities and the 8x8 input leave room below them for the z line */
+:is(.st-key-probabilities, .st-key-input) { --lrviz-chart-height: clamp(11rem, calc(100vh - 32rem), 19rem); }
 /* the way out, always in sight: top right, in the bar where the sidebar's arrow is */
 .st-key-leave_presentation { position: fixed; top: 0.55rem; right: 1rem; z-index: 999991; width: auto; }
 [data-testid="stExpandSidebarButton"] { border: 1px solid var(--lrviz-border); border-radius: 0.5rem; }

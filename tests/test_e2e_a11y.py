@@ -447,3 +447,58 @@ def test_a_phone_trains_and_draws_without_scrolling(browser, server):
     assert violations == [], "\n".join(violations)
     assert exceptions(page) == []
     context.close()
+
+
+#: Boxes of what the Draw page must show without scrolling once it has an answer.
+_DRAW_MEASURE = """() => {
+    const box = (el) => { if (!el) return null; const r = el.getBoundingClientRect();
+        return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height}; };
+    const prediction = document.querySelector('.st-key-prediction');
+    const main = document.querySelector('[data-testid="stMain"]');
+    return {
+        scrolled: main ? main.scrollTop : 0,
+        pad: box(document.querySelector('.st-key-canvas')),
+        answer: box(document.querySelector('.st-key-answer')),
+        bars: box(document.querySelector('.st-key-probabilities .lrviz-chart')),
+        barLabels: [...document.querySelectorAll('.st-key-probabilities .xtick text')].map(t => t.textContent.trim()),
+        input: box(document.querySelector('.st-key-input .lrviz-chart')),
+        zLine: box(prediction && prediction.querySelector('.katex-display')),
+    };
+}"""
+
+
+def test_presentation_mode_shows_the_whole_answer_on_draw(browser, server):
+    """Draw in presentation mode on each lecture-room display: the pad, the answer, all ten labelled
+    probability bars, the 8×8 input and the z = w·x + b line on the screen without scrolling."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{server}/draw?present=1&look=light")
+    wait_idle(page)
+    page.locator(".st-key-canvas canvas").last.wait_for()
+    draw_strokes(page, [[(140, 40), (140, 240)]])
+    wait_rerun(page)
+    page.locator(".st-key-probabilities .js-plotly-plot").wait_for()
+    shown = page.locator(".st-key-prediction").inner_text()
+    assert "The model reads a 1" in shown and "None" not in shown and "Is that right" not in shown, shown
+    failures = {}
+    for width, height in DISPLAYS:
+        page.set_viewport_size({"width": width, "height": height})
+        time.sleep(1.0)  # the charts follow the window
+        measured = page.evaluate(_DRAW_MEASURE)
+        screenshot(page, f"present-draw-{width}x{height}")
+        screen = {"left": 0, "top": 0, "right": width, "bottom": height}
+        problems = [f"{name} is not shown" for name in ("pad", "answer", "bars", "input", "zLine")
+                    if measured[name] is None]
+        problems += [f"{name} is off the screen: {measured[name]}"
+                     for name in ("pad", "answer", "bars", "input", "zLine")
+                     if measured[name] is not None and not _inside(measured[name], screen)]
+        if measured["barLabels"] != [str(d) for d in range(10)]:
+            problems.append(f"probability bars labelled {measured['barLabels']}")
+        if measured["scrolled"]:
+            problems.append(f"scrolled by {measured['scrolled']} px")
+        if problems:
+            failures[(width, height)] = problems
+    assert exceptions(page) == []
+    assert failures == {}
+    context.close()

@@ -367,3 +367,8 @@ def test_legends_sit_above_their_charts_and_ten_maps_have_their_colour_bar_below
     assert ten.data[0].colorbar.orientation == "h" and ten.data[0].colorbar.y < 0
     one = plotly_figure(figures.weight_maps(np.ones((1, 64)), ["0", "1"]))
     assert one.data[0].colorbar.orientation in (None, "v")
+
+
+def test_only_bars_of_a_percent_or_more_are_labelled():
+    fig = plotly_figure(figures.probability_bars([0.004, 0.981, 0.015], ["0", "1", "2"]))
+    assert list(fig.data[0].text) == ["", "98%", "2%"]

@@ -265,10 +265,10 @@ def draw_panel(run: Run) -> None:
         decision = decide(run.model, x, run.settings.task.class_names)
         answer_line(line, decision, test_digit)
         answer(decision, run)
-        if test_digit is None:
-            correction(features, decision, run)
-        else:
+        if test_digit is not None:
             test_digit_verdict(test_digit, decision, run.settings.task)
+        elif not _shared.presenting():  # (a lecture shows the decision; corrections are for the full page)
+            correction(features, decision, run)
         bars, seen = st.columns([3, 2])
         with bars:
             st.caption("Probability of each class")
