@@ -68,6 +68,8 @@ STYLE = """
     visibility: hidden !important; }
 .stApp [data-testid="stCaptionContainer"] { opacity: 1; }  /* faint by its colour, which is checked, not by 60 % */
 .stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stCaptionContainer"] * { color: var(--lrviz-muted); }
+/* a disabled setting's label (momentum for Adam): muted, but readable (Streamlit fades it to 2.5:1) */
+.stApp [data-testid="stWidgetLabel"][disabled] p { color: var(--lrviz-muted); }
 .st-key-answer_line p { font-size: 1.25rem; margin: 0; }
 @media (min-width: 1001px) { .st-key-answer_line { display: none; } }  /* beside the pad, the full answer is in sight */
 @media (max-width: 1000px) {
