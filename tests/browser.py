@@ -309,15 +309,18 @@ def axe_violations(page, rules_off: dict[str, str] | None = None) -> list[dict]:
         page.add_script_tag(path=str(found[-1]))
     options = {"resultTypes": ["violations"],
                "rules": {rule: {"enabled": False} for rule in (rules_off or {})}}
-    return page.evaluate(
-        """async (options) => {
+    run = """async (options) => {
             const context = {exclude: [...document.querySelectorAll('.lrviz-chart > *')]};
             const result = await axe.run(context.exclude.length ? context : document, options);
             return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                 nodes: v.nodes.map(n => n.target.join(' ') + ': ' + (n.failureSummary || '').split('\\n')[1])}));
-        }""",
-        options,
-    )
+        }"""
+    violations = page.evaluate(run, options)
+    if violations:  # once more on the settled page: an element caught mid-fade (Streamlit fades what it redraws)
+        time.sleep(1.0)
+        wait_idle(page)
+        violations = page.evaluate(run, options)
+    return violations
 
 
 def open_sidebar(page) -> None:
