@@ -47,9 +47,12 @@ class FramePacer:
     """Decides, snapshot by snapshot, whether a live view should send a frame now.
 
     `progress(iteration)` is the share of the run done; a run may not get ahead of
-    `min_duration` seconds in total (it sleeps instead), so that a fast run is seen to
-    learn. A run that trains slower than that never waits. The caller reports the CPU time
-    the run itself computed with `computed(seconds)`.
+    `min_duration` seconds in total, so that a fast run is seen to learn. Such a run
+    computes on to its next frame (a snapshot `MIN_INTERVAL` of that schedule after the
+    last frame's) and sleeps only there, until that frame is due: a thread that sleeps
+    between every two snapshots computes twice as slowly (its caches go cold), and a class
+    multiplies that. A run that trains slower than the schedule never waits. The caller
+    reports the CPU time the run itself computed with `computed(seconds)`.
     """
 
     def __init__(
@@ -67,7 +70,7 @@ class FramePacer:
         self._clock, self._sleep = clock, sleep
         self._started = self._last_frame = clock()
         self._computed = 0.0
-        self._held_back = False
+        self._due_shown = 0.0  # the moment on the schedule of the last frame sent
 
     def progress(self, iteration: int) -> float:
         return min(1.0, max(0.0, (iteration - self.start) / (self.target - self.start)))
@@ -76,22 +79,28 @@ class FramePacer:
         """Record CPU time the run spent computing (since the last call)."""
         self._computed += seconds
 
-    def should_draw(self, iteration: int) -> bool:
-        """Wait if the run is ahead of its minimum duration, then say whether a frame is due."""
-        ahead = self.progress(iteration) * self.min_duration - (self._clock() - self._started)
+    def should_draw(self, iteration: int, *, last: bool = False) -> bool:
+        """Say whether a frame is due at this snapshot (the run's `last` one: always), after
+        sleeping until its moment if the run is ahead of its minimum duration."""
+        due = self.progress(iteration) * self.min_duration  # its moment on that schedule, from the start
+        ahead = due - (self._clock() - self._started)
         if ahead > 0:
+            if not last and due - self._due_shown < MIN_INTERVAL:
+                return False  # on to the next frame's snapshot, without a pause
             self._sleep(ahead)
-            self._held_back = True
+            self._due_shown = due
+            return True
         since = self._clock() - self._last_frame
-        if self._held_back:
-            return since >= MIN_INTERVAL
-        return since >= self.interval and (self._computed >= COMPUTE_PER_FRAME or since >= BUSY_INTERVAL)
+        due_now = since >= self.interval and (self._computed >= COMPUTE_PER_FRAME or since >= BUSY_INTERVAL)
+        if last or due_now:
+            self._due_shown = due
+            return True
+        return False
 
     def drew(self, seconds: float) -> None:
         """Record a frame that took `seconds` to draw, and set the interval to the next one."""
         self._last_frame = self._clock()
         self._computed = 0.0
-        self._held_back = False
         self.interval = max(FRAME_INTERVAL, seconds / DRAW_SHARE)
 
 

@@ -87,7 +87,7 @@ class View:
                 pacer.computed(time.thread_time() - began)
             if snapshot is None:
                 break
-            if snapshot.stop_reason is not None or pacer.should_draw(snapshot.iteration):
+            if pacer.should_draw(snapshot.iteration, last=snapshot.stop_reason is not None):
                 if not keep_going():  # (asked at frames only: reading the session's state is not free)
                     break
                 began = time.perf_counter()

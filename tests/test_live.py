@@ -37,6 +37,37 @@ def test_pacer_spreads_a_fast_run_over_the_minimum_duration():
     assert 12 <= frames <= 16
 
 
+def test_a_fast_run_pauses_only_at_its_frames():
+    """A thread that sleeps between every two snapshots computes about twice as slowly (cold
+    caches): a run ahead of its schedule computes on to its next frame and sleeps only there."""
+    t = FakeTime()
+    pacer = FramePacer(0, 1000, min_duration=1.5, clock=t.clock, sleep=t.sleep)
+    sleeps, frames = [], []
+    pacer._sleep = lambda seconds: (sleeps.append(seconds), t.sleep(seconds))
+    for iteration in range(0, 1001, 10):
+        t.now += 0.0005
+        last = iteration == 1000
+        if pacer.should_draw(iteration, last=last):
+            frames.append((iteration, t.now))
+            pacer.drew(0.001)
+    assert len(sleeps) == len(frames)  # one pause per frame, none between them
+    assert 12 <= len(frames) <= 16 and frames[-1][0] == 1000
+    assert t.now == pytest.approx(1.5, abs=0.01)  # the last frame comes when the schedule ends
+    moments = [moment for _, moment in frames[:-1]]  # (the last one comes when the run ends)
+    assert min(np.diff(moments)) >= 0.1 - 1e-9  # frames at least MIN_INTERVAL apart
+
+
+def test_the_last_snapshot_always_makes_a_frame():
+    t = FakeTime()
+    pacer = FramePacer(0, 20_000, clock=t.clock, sleep=t.sleep)
+    t.now = 10.0  # a long run, far behind any minimum duration
+    pacer.drew(0.001)
+    t.now += 0.01  # just after a frame: the next is not yet due...
+    pacer.computed(0.01)
+    assert not pacer.should_draw(20_000 - 100)
+    assert pacer.should_draw(20_000, last=True)  # ...but the run's last one always is
+
+
 def test_pacer_never_slows_a_long_run_and_keeps_frames_coming():
     t = FakeTime()
     pacer = FramePacer(0, 20_000, clock=t.clock, sleep=t.sleep)
