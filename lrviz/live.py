@@ -62,12 +62,11 @@ class FramePacer:
         *,
         min_duration: float | None = None,
         clock: Callable[[], float] = time.perf_counter,
-        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.start, self.target = start, max(target, start + 1)
         self.min_duration = MIN_DURATION if min_duration is None else min_duration
         self.interval = FRAME_INTERVAL
-        self._clock, self._sleep = clock, sleep
+        self._clock = clock
         self._started = self._last_frame = clock()
         self._computed = 0.0
         self._due_shown = 0.0  # the moment on the schedule of the last frame sent
@@ -79,23 +78,22 @@ class FramePacer:
         """Record CPU time the run spent computing (since the last call)."""
         self._computed += seconds
 
-    def should_draw(self, iteration: int, *, last: bool = False) -> bool:
-        """Say whether a frame is due at this snapshot (the run's `last` one: always), after
-        sleeping until its moment if the run is ahead of its minimum duration."""
+    def frame_wait(self, iteration: int, *, last: bool = False) -> float | None:
+        """Whether a frame is due at this snapshot (the run's `last` one: always): None if not,
+        else the seconds to wait for its moment first (0: now; more if the run is ahead of its
+        minimum duration). The caller waits, never while it holds a turn of the CPU."""
         due = self.progress(iteration) * self.min_duration  # its moment on that schedule, from the start
         ahead = due - (self._clock() - self._started)
         if ahead > 0:
             if not last and due - self._due_shown < MIN_INTERVAL:
-                return False  # on to the next frame's snapshot, without a pause
-            self._sleep(ahead)
+                return None  # on to the next frame's snapshot, without a pause
             self._due_shown = due
-            return True
+            return ahead
         since = self._clock() - self._last_frame
-        due_now = since >= self.interval and (self._computed >= COMPUTE_PER_FRAME or since >= BUSY_INTERVAL)
-        if last or due_now:
+        if last or (since >= self.interval and (self._computed >= COMPUTE_PER_FRAME or since >= BUSY_INTERVAL)):
             self._due_shown = due
-            return True
-        return False
+            return 0.0
+        return None
 
     def drew(self, seconds: float) -> None:
         """Record a frame that took `seconds` to draw, and set the interval to the next one."""

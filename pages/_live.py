@@ -27,6 +27,8 @@ from pages import _chart, _shared
 #: Chart keys, inside the containers `learning_curve` and `weights` (tests and the class
 #: benchmark find the charts by these containers' keys).
 CURVE, WEIGHTS = "curve", "weight_maps"
+#: The CPU time a run computes in one turn (at most: a frame due ends it sooner).
+TURN_SECONDS = 0.02
 
 
 def curve_slot():
@@ -81,28 +83,44 @@ class View:
         feed = LiveFeed(len(run.curve), run.settings.task.class_names, mini_batch=run.mini_batches is not None)
         steps = run.advance()
         while True:
-            with _shared.TRAINING_TURNS.turn():  # compute in turns with the other sessions' runs
-                began = time.thread_time()
-                snapshot = next(steps, None)
-                pacer.computed(time.thread_time() - began)
+            snapshot, wait = self._compute_turn(steps, pacer)
             if snapshot is None:
                 break
-            if pacer.should_draw(snapshot.iteration, last=snapshot.stop_reason is not None):
-                if not keep_going():  # (asked at frames only: reading the session's state is not free)
-                    break
-                began = time.perf_counter()
-                frame = feed.frame(run.curve, snapshot.iteration, snapshot.coef,
-                                   last=snapshot.stop_reason is not None)
-                patches = {CURVE: {"base": base, "extend": {"start": frame.curve_start, **frame.curve_points}}}
-                if frame.weights is not None:
-                    patches[WEIGHTS] = {"base": base, "restyle": frame.weights}
-                _chart.feed(patches, feed_slot)
-                self._progress(run, training=True)
-                pacer.drew(time.perf_counter() - began)
+            if wait is None:
+                continue
+            time.sleep(wait)
+            if not keep_going():  # (asked at frames only: reading the session's state is not free)
+                break
+            began = time.perf_counter()
+            frame = feed.frame(run.curve, snapshot.iteration, snapshot.coef, last=snapshot.stop_reason is not None)
+            patches = {CURVE: {"base": base, "extend": {"start": frame.curve_start, **frame.curve_points}}}
+            if frame.weights is not None:
+                patches[WEIGHTS] = {"base": base, "restyle": frame.weights}
+            _chart.feed(patches, feed_slot)
+            self._progress(run, training=True)
+            pacer.drew(time.perf_counter() - began)
         # the charts' text alternatives now say where the run ended
         _chart.feed({CURVE: {"base": base, "text": curve_text(run)},
                      WEIGHTS: {"base": base, "text": weights_text(run)}}, feed_slot)
         self._progress(run)
+
+    @staticmethod
+    def _compute_turn(steps, pacer: FramePacer):
+        """One turn at the CPU (in turns with the other sessions' runs): snapshots until a frame is
+        due or the turn's `TURN_SECONDS` are used. Returns (the last snapshot, None if the run is
+        over; the pacer's wait before a frame of it, None if none is due). A turn spans several
+        snapshots because a thread that waits between every two computes on cold caches."""
+        with _shared.TRAINING_TURNS.turn():
+            turn_began = time.thread_time()
+            while True:
+                began = time.thread_time()
+                snapshot = next(steps, None)
+                pacer.computed(time.thread_time() - began)
+                if snapshot is None:
+                    return None, None
+                wait = pacer.frame_wait(snapshot.iteration, last=snapshot.stop_reason is not None)
+                if wait is not None or time.thread_time() - turn_began >= TURN_SECONDS:
+                    return snapshot, wait
 
     def _progress(self, run: Run, training: bool = False) -> None:
         if run.status == "loaded" and not training:
@@ -122,7 +140,9 @@ def train_in_turns(run: Run, report: Callable[[Run], None], every: float = 0.25)
     reported = time.perf_counter()
     while True:
         with _shared.TRAINING_TURNS.turn():
-            snapshot = next(steps, None)
+            began = time.thread_time()
+            while (snapshot := next(steps, None)) is not None and time.thread_time() - began < TURN_SECONDS:
+                pass
         if snapshot is None:
             break
         if time.perf_counter() - reported >= every:

@@ -7,8 +7,8 @@ sends each page's updates to its browser. Those then wait behind thirty loops, a
 frames of a run are dropped unsent when its page reruns. So training computes in turns:
 `Turns(n)` lets n loops compute at once, the others wait (using no CPU), and turns are handed
 on in order of arrival, so no loop waits for long while another takes turn after turn. A loop
-takes a turn for each stretch of computing between two snapshots, never while it sleeps or
-draws.
+takes a turn for a stretch of computing (a few snapshots, up to `pages._live.TURN_SECONDS`),
+never while it sleeps or draws.
 """
 
 from __future__ import annotations

@@ -22,15 +22,22 @@ class FakeTime:
         self.slept += seconds
         self.now += seconds
 
+    def draws(self, pacer, iteration, last=False):
+        """Whether the pacer sends a frame at this snapshot, after waiting as the live view does."""
+        wait = pacer.frame_wait(iteration, last=last)
+        if wait:
+            self.sleep(wait)
+        return wait is not None
+
 
 def test_pacer_spreads_a_fast_run_over_the_minimum_duration():
     t = FakeTime()
-    pacer = FramePacer(0, 1000, min_duration=1.5, clock=t.clock, sleep=t.sleep)
+    pacer = FramePacer(0, 1000, min_duration=1.5, clock=t.clock)
     frames = 0
     for iteration in range(0, 1001, 5):  # training itself takes no time here
         t.now += 0.0001
         pacer.computed(0.0001)
-        if pacer.should_draw(iteration):
+        if t.draws(pacer, iteration):
             pacer.drew(0.001)
             frames += 1
     assert t.now == pytest.approx(1.5, abs=0.05)
@@ -41,16 +48,18 @@ def test_a_fast_run_pauses_only_at_its_frames():
     """A thread that sleeps between every two snapshots computes about twice as slowly (cold
     caches): a run ahead of its schedule computes on to its next frame and sleeps only there."""
     t = FakeTime()
-    pacer = FramePacer(0, 1000, min_duration=1.5, clock=t.clock, sleep=t.sleep)
+    pacer = FramePacer(0, 1000, min_duration=1.5, clock=t.clock)
     sleeps, frames = [], []
-    pacer._sleep = lambda seconds: (sleeps.append(seconds), t.sleep(seconds))
     for iteration in range(0, 1001, 10):
         t.now += 0.0005
-        last = iteration == 1000
-        if pacer.should_draw(iteration, last=last):
+        wait = pacer.frame_wait(iteration, last=iteration == 1000)
+        if wait:
+            sleeps.append(wait)
+            t.sleep(wait)
+        if wait is not None:
             frames.append((iteration, t.now))
             pacer.drew(0.001)
-    assert len(sleeps) == len(frames)  # one pause per frame, none between them
+    assert len(sleeps) == len(frames)  # one wait per frame, none between them
     assert 12 <= len(frames) <= 16 and frames[-1][0] == 1000
     assert t.now == pytest.approx(1.5, abs=0.01)  # the last frame comes when the schedule ends
     moments = [moment for _, moment in frames[:-1]]  # (the last one comes when the run ends)
@@ -59,23 +68,23 @@ def test_a_fast_run_pauses_only_at_its_frames():
 
 def test_the_last_snapshot_always_makes_a_frame():
     t = FakeTime()
-    pacer = FramePacer(0, 20_000, clock=t.clock, sleep=t.sleep)
+    pacer = FramePacer(0, 20_000, clock=t.clock)
     t.now = 10.0  # a long run, far behind any minimum duration
     pacer.drew(0.001)
     t.now += 0.01  # just after a frame: the next is not yet due...
     pacer.computed(0.01)
-    assert not pacer.should_draw(20_000 - 100)
-    assert pacer.should_draw(20_000, last=True)  # ...but the run's last one always is
+    assert pacer.frame_wait(20_000 - 100) is None
+    assert pacer.frame_wait(20_000, last=True) == 0  # ...but the run's last one always is, at once
 
 
 def test_pacer_never_slows_a_long_run_and_keeps_frames_coming():
     t = FakeTime()
-    pacer = FramePacer(0, 20_000, clock=t.clock, sleep=t.sleep)
+    pacer = FramePacer(0, 20_000, clock=t.clock)
     frames, drawing = [], 0.0
     for iteration in range(0, 20_001, 100):
         t.now += 0.05  # 100 iterations take 50 ms: 10 s of training in all
         pacer.computed(0.05)
-        if pacer.should_draw(iteration):
+        if t.draws(pacer, iteration):
             pacer.drew(0.002)
             t.now += 0.002
             drawing += 0.002
@@ -90,12 +99,12 @@ def test_a_run_that_waits_for_the_cpu_gets_a_frame_a_second():
     """A class on one server: each run computes a thirtieth of the time, and its frames would cost
     more than its training if they came five times a second."""
     t = FakeTime()
-    pacer = FramePacer(0, 1000, clock=t.clock, sleep=t.sleep)
+    pacer = FramePacer(0, 1000, clock=t.clock)
     frames = 0
     for iteration in range(0, 1001, 10):
         t.now += 0.15  # waiting for a turn
         pacer.computed(0.005)
-        if pacer.should_draw(iteration):
+        if t.draws(pacer, iteration):
             pacer.drew(0.002)
             frames += 1
     assert t.slept == 0 and t.now == pytest.approx(15.15)
@@ -104,7 +113,7 @@ def test_a_run_that_waits_for_the_cpu_gets_a_frame_a_second():
 
 def test_slow_drawing_spaces_the_frames_out():
     t = FakeTime()
-    pacer = FramePacer(0, 100, clock=t.clock, sleep=t.sleep)
+    pacer = FramePacer(0, 100, clock=t.clock)
     pacer.drew(0.05)
     assert pacer.interval == pytest.approx(0.5)  # drawing takes at most a tenth of the time
     pacer.drew(0.001)
