@@ -107,6 +107,15 @@ class ActionFailed(Exception):
 
 # -- what a browser holds -------------------------------------------------------------------
 
+def curve_updates(kind: str, element) -> int:
+    """How many learning-curve updates an element under the curve's container brings: a chart drawn
+    whole is one; a live feed (pages/_chart.py) one for each of its frames that adds points to the
+    curve (a fast run sends its frames in one feed, each to be seen at its moment)."""
+    if kind != "bidi_component" or '"frames"' not in element.json:
+        return 1
+    return sum("extend" in frame["patches"].get("curve", {}) for frame in json.loads(element.json)["frames"])
+
+
 def widget_value(kind: str, element, known: WidgetState | None) -> WidgetState | None:
     """The state the browser holds for a widget just drawn, as Streamlit 1.67's frontend keeps it.
 
@@ -372,7 +381,7 @@ class Student:
             self.stats.exceptions.append(f"{element.type}: {element.message}".strip())
         curve = self.curve_path
         if curve is not None and path[:len(curve)] == curve and len(path) > len(curve) and kind != "empty":
-            self.curve_frames += 1
+            self.curve_frames += curve_updates(kind, element)
 
     def script_finished(self, status: int) -> None:
         """What the browser does at the end of a run: forget what the run did not send again

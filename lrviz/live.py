@@ -37,10 +37,14 @@ COMPUTE_PER_FRAME = 0.05
 BUSY_INTERVAL = 1.0
 #: Drawing may take at most this share of the time between frames.
 DRAW_SHARE = 0.1
-#: Ten weight maps are sent at most this often (and with the last frame): a browser takes longer
-#: to redraw them than the curve, and late in a run they change little between frames. A single
-#: map goes with every frame.
-MAPS_INTERVAL = 0.4
+#: Ten weight maps are sent at most this often (and with the last frame): each redraw of a Plotly
+#: chart costs a browser about 30 ms on a small machine, where it shares the cores with the
+#: training, and late in a run the maps change little between frames. A single map goes with
+#: every frame.
+MAPS_INTERVAL = 0.8
+#: The progress line is updated at most this often (and at the last frame): each update is one
+#: more element for the server to send and the browser to render.
+PROGRESS_INTERVAL = 0.5
 
 
 class FramePacer:
@@ -106,12 +110,13 @@ class FramePacer:
 class Frame:
     """What one frame of a live view sends: the curve's points from index `curve_start` on
     (`learning_curve_points`), and the weights as the weight maps' heatmap shows them
-    (`weight_mosaic`)."""
+    (`weight_mosaic`), and whether the progress line is to be updated with it."""
 
     iteration: int
     curve_start: int
     curve_points: dict
     weights: dict | None
+    progress: bool
 
 
 class LiveFeed:
@@ -120,7 +125,8 @@ class LiveFeed:
     `shown` is how many curve points the mounted chart already holds (those it was drawn
     with). Each frame then sends the points after the last frame's, and the latest weights
     whole (they all change at every update); ten maps at most every `MAPS_INTERVAL` seconds
-    (a frame without them has `weights` None). `mini_batch`: the chart has the mini-batch
+    (a frame without them has `weights` None); the progress line at most every
+    `PROGRESS_INTERVAL` seconds. `mini_batch`: the chart has the mini-batch
     cost and its trend too (see `lrviz.figures.learning_curve`).
     """
 
@@ -131,13 +137,20 @@ class LiveFeed:
         self.mini_batch = mini_batch
         self._clock = clock
         self._maps_sent = -float("inf")
+        self._progress_sent = clock()  # (the progress line is drawn with the charts)
 
-    def frame(self, curve: Curve, iteration: int, coef: np.ndarray, *, last: bool = False) -> Frame:
+    def frame(self, curve: Curve, iteration: int, coef: np.ndarray, *, last: bool = False,
+              at: float | None = None) -> Frame:
         """The next frame, for a run whose curve and weights are now `curve` and `coef`; `last`: the
-        run's final frame (it always has the weights)."""
+        run's final frame (it always has the weights and the progress); `at`: the moment it is to
+        be seen, on the feed's clock (default now: a frame made ahead of time, for a fast run)."""
         start, self.sent = self.sent, len(curve)
         weights = None
-        now = self._clock()
+        now = self._clock() if at is None else at
         if last or coef.shape[0] == 1 or now - self._maps_sent >= MAPS_INTERVAL:
             weights, self._maps_sent = weight_mosaic(coef, self.class_names), now
-        return Frame(iteration, start, learning_curve_points(curve, start, mini_batch=self.mini_batch), weights)
+        progress = last or now - self._progress_sent >= PROGRESS_INTERVAL
+        if progress:
+            self._progress_sent = now
+        return Frame(iteration, start, learning_curve_points(curve, start, mini_batch=self.mini_batch), weights,
+                     progress)

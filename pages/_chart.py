@@ -7,13 +7,15 @@ This component instead:
   `div.js-plotly-plot` in the page's own DOM (no iframe, no shadow root). Drawn again under
   the same key, in a later run of the script, it stays mounted and plotly.js updates it in
   place (`Plotly.react`);
-- `feed(patches, container)` sends small changes to charts that are mounted: new points of a
-  curve (`Plotly.extendTraces`) and new values of a heatmap (`Plotly.restyle`). Streamlit
+- `feed(frames, container)` sends small changes to charts that are mounted: new points of a
+  curve (`Plotly.extendTraces`) and new values of a heatmap (`Plotly.restyle`), each frame with
+  the moment to apply it (a fast run sends its frames together, ahead of their moments). Streamlit
   can draw an element only once per key in a script run, so a live view, which runs inside
-  one script run, sends its frames as small invisible elements of their own, one per frame,
-  added to a hidden container; each element's JavaScript finds the mounted chart and applies
-  its patch. They are added, not replaced: a browser that is busy renders several updates of
-  one element at once and would skip the frames in between, but it mounts every new element.
+  one script run, sends its frames as small invisible elements of their own (one per frame,
+  or one for the frames of a fast run), added to a hidden container; each element's
+  JavaScript finds the mounted charts and applies its patches. They are added, not replaced:
+  a browser that is busy renders several updates of one element at once and would skip the
+  frames in between, but it mounts every new element.
   A patch names the chart's `base` (the run it shows) and the index its points start at, so
   a patch meant for another base is ignored and one that arrives twice adds nothing twice.
   Patches that arrive together are applied one per animation frame, so each is seen; a browser
@@ -32,6 +34,7 @@ Streamlit as a component's file; nothing comes from a CDN.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from pathlib import Path
 
 import plotly
@@ -165,10 +168,17 @@ export default function (component) {
     // a figure the server keeps ready as JSON text (see `chart`) comes as a string
     const figure = typeof data.figure === 'string' ? JSON.parse(data.figure) : data.figure;
     mount(parentElement, Object.assign({}, data, { figure }));
-  } else if (data.patches) {
-    for (const [name, change] of Object.entries(data.patches)) {
-      const ready = lrviz.charts[name];
-      if (ready) ready.then((el) => enqueue(el, change));
+  } else if (data.frames) {
+    // each frame at its moment: a fast run sends all of its frames at once, to be seen one by one
+    for (const { at, patches } of data.frames) {
+      const send = () => {
+        for (const [name, change] of Object.entries(patches)) {
+          const ready = lrviz.charts[name];
+          if (ready) ready.then((el) => enqueue(el, change));
+        }
+      };
+      if (at > 0) setTimeout(send, at * 1000);
+      else send();
     }
   }
 }
@@ -192,9 +202,11 @@ def chart(figure: dict | str, key: str, *, base: str = "", description: str = ""
     })
 
 
-def feed(patches: dict[str, dict], container) -> None:
-    """Send patches to mounted charts, by their keys: {"key": {"base": ..., "extend": {"start": i,
-    "x": [...], "y": [[...], ...]}, "restyle": {"z": ..., "zmin": ...}, "text": "..."}}, as a new
-    element in `container` (a hidden one: see the app's style sheet, `.st-key-live_feed`)."""
+def feed(frames: Sequence[tuple[float, dict[str, dict]]], container) -> None:
+    """Send frames of patches to mounted charts, as a new element in `container` (a hidden one: see
+    the app's style sheet, `.st-key-live_feed`). A frame is (seconds from its arrival to its moment,
+    {"chart key": {"base": ..., "extend": {"start": i, "x": [...], "y": [[...], ...]},
+    "restyle": {"z": ..., "zmin": ...}, "text": "..."}}); the browser applies each at its moment."""
     with container:
-        _component(key=f"lrviz_feed_{next(_feed_numbers)}", data={"patches": patches})
+        _component(key=f"lrviz_feed_{next(_feed_numbers)}",
+                   data={"frames": [{"at": round(at, 3), "patches": patches} for at, patches in frames]})

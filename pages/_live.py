@@ -20,7 +20,7 @@ import streamlit as st
 from lrviz import figures
 from lrviz.data import Task
 from lrviz.history import Curve
-from lrviz.live import FramePacer, LiveFeed
+from lrviz.live import Frame, FramePacer, LiveFeed
 from lrviz.runs import Run
 from pages import _chart, _shared
 
@@ -71,8 +71,9 @@ class View:
 
     def train(self, run: Run, keep_going: Callable[[], bool], min_duration: float | None = None) -> None:
         """Advance the run to its target, sending frames by the wall clock, while `keep_going()`
-        (asked before each frame: Stop, or leaving the page, ends it there). A short run is
-        spread over `min_duration` seconds (default `lrviz.live.MIN_DURATION`)."""
+        (asked before frames are sent: Stop, or leaving the page, ends it there). A short run is
+        spread over `min_duration` seconds (default `lrviz.live.MIN_DURATION`): it computes at full
+        speed, and its frames go to the browser together, each with the moment to show it."""
         base = secrets.token_hex(4)  # the charts drawn now; the frames below patch them
         if run.last is None:
             run.begin()
@@ -82,54 +83,71 @@ class View:
         pacer = FramePacer(run.iteration, run.target, min_duration=min_duration)
         feed = LiveFeed(len(run.curve), run.settings.task.class_names, mini_batch=run.mini_batches is not None)
         steps = run.advance()
-        while True:
-            snapshot, wait = self._compute_turn(steps, pacer)
-            if snapshot is None:
-                break
-            if wait is None:
-                continue
-            time.sleep(wait)
-            if not keep_going():  # (asked at frames only: reading the session's state is not free)
-                break
-            began = time.perf_counter()
-            frame = feed.frame(run.curve, snapshot.iteration, snapshot.coef, last=snapshot.stop_reason is not None)
-            patches = {CURVE: {"base": base, "extend": {"start": frame.curve_start, **frame.curve_points}}}
-            if frame.weights is not None:
-                patches[WEIGHTS] = {"base": base, "restyle": frame.weights}
-            _chart.feed(patches, feed_slot)
-            self._progress(run, training=True)
-            pacer.drew(time.perf_counter() - began)
+        made: list[tuple[float, Frame]] = []  # frames made and not yet sent, with the moment each is due
+        progress: list[tuple[float, int]] = []  # the progress line's updates to come: (moment, iteration)
+        over = False
+        while not over:
+            over = _compute_turn(run, steps, pacer, feed, made)
+            now = time.perf_counter()
+            if made and (over or made[0][0] <= now):
+                if not keep_going():  # (asked at frames only: reading the session's state is not free)
+                    break
+                _chart.feed([(max(0.0, moment - now), frame_patches(frame, base)) for moment, frame in made],
+                            feed_slot)
+                progress += [(moment, frame.iteration) for moment, frame in made if frame.progress]
+                made.clear()
+                pacer.drew(time.perf_counter() - now)
+            while progress and (over or progress[0][0] <= time.perf_counter()):
+                moment, iteration = progress.pop(0)
+                time.sleep(max(0.0, moment - time.perf_counter()))  # (a run that is over waits for its frames)
+                self._progress(run, training=True, iteration=iteration)
         # the charts' text alternatives now say where the run ended
-        _chart.feed({CURVE: {"base": base, "text": curve_text(run)},
-                     WEIGHTS: {"base": base, "text": weights_text(run)}}, feed_slot)
+        _chart.feed([(0.0, {CURVE: {"base": base, "text": curve_text(run)},
+                            WEIGHTS: {"base": base, "text": weights_text(run)}})], feed_slot)
         self._progress(run)
 
-    @staticmethod
-    def _compute_turn(steps, pacer: FramePacer):
-        """One turn at the CPU (in turns with the other sessions' runs): snapshots until a frame is
-        due or the turn's `TURN_SECONDS` are used. Returns (the last snapshot, None if the run is
-        over; the pacer's wait before a frame of it, None if none is due). A turn spans several
-        snapshots because a thread that waits between every two computes on cold caches."""
-        with _shared.TRAINING_TURNS.turn():
-            turn_began = time.thread_time()
-            while True:
-                began = time.thread_time()
-                snapshot = next(steps, None)
-                pacer.computed(time.thread_time() - began)
-                if snapshot is None:
-                    return None, None
-                wait = pacer.frame_wait(snapshot.iteration, last=snapshot.stop_reason is not None)
-                if wait is not None or time.thread_time() - turn_began >= TURN_SECONDS:
-                    return snapshot, wait
-
-    def _progress(self, run: Run, training: bool = False) -> None:
+    def _progress(self, run: Run, training: bool = False, iteration: int | None = None) -> None:
         if run.status == "loaded" and not training:
             self.progress.progress(0.0, text=f"A model loaded from a file, trained {run.prior_iterations} "
                                              "iterations: **Continue** trains it further, **Train** starts anew.")
             return
+        iteration = run.iteration if iteration is None else iteration
         before = f" (after {run.prior_iterations} earlier ones)" if run.prior_iterations else ""
-        self.progress.progress(min(1.0, run.iteration / max(run.target, 1)),
-                               text=f"Iteration {run.iteration} of {run.target}{before}")
+        self.progress.progress(min(1.0, iteration / max(run.target, 1)),
+                               text=f"Iteration {iteration} of {run.target}{before}")
+
+
+def _compute_turn(run: Run, steps, pacer: FramePacer, feed: LiveFeed, made: list) -> bool:
+    """One turn at the CPU (in turns with the other sessions' runs): snapshots until a frame is due
+    now or the turn's `TURN_SECONDS` are used. A frame due (now, or later: a run ahead of its
+    schedule) is made at once and added to `made` with its moment. Returns whether the run is
+    over. A turn spans several snapshots because a thread that waits between every two computes
+    on cold caches."""
+    with _shared.TRAINING_TURNS.turn():
+        turn_began = time.thread_time()
+        while True:
+            began = time.thread_time()
+            snapshot = next(steps, None)
+            pacer.computed(time.thread_time() - began)
+            if snapshot is None:
+                return True
+            last = snapshot.stop_reason is not None
+            wait = pacer.frame_wait(snapshot.iteration, last=last)
+            if wait is not None:
+                moment = time.perf_counter() + wait
+                made.append((moment, feed.frame(run.curve, snapshot.iteration, snapshot.coef, last=last, at=moment)))
+                if wait == 0:
+                    return False
+            if time.thread_time() - turn_began >= TURN_SECONDS:
+                return False
+
+
+def frame_patches(frame: Frame, base: str) -> dict:
+    """A frame as the chart component's patches: the curve's new points, the weight maps' new values."""
+    patches = {CURVE: {"base": base, "extend": {"start": frame.curve_start, **frame.curve_points}}}
+    if frame.weights is not None:
+        patches[WEIGHTS] = {"base": base, "restyle": frame.weights}
+    return patches
 
 
 def train_in_turns(run: Run, report: Callable[[Run], None], every: float = 0.25) -> None:

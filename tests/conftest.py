@@ -120,9 +120,12 @@ def chart(at: AppTest, key: str) -> dict:
 
 
 def feeds(at: AppTest) -> list[dict]:
-    """The patches of the live-view frames still on the page (the last frame of a live run)."""
-    return [json.loads(e.proto.json)["patches"] for e in at.get("bidi_component")
-            if e.proto.component_name.endswith("lrviz_chart") and e.proto.json and "patches" in e.proto.json]
+    """The patches of the live-view frames on the page (those of a live run that ended in this script
+    run), in the order of their moments."""
+    frames = [frame for e in at.get("bidi_component")
+              if e.proto.component_name.endswith("lrviz_chart") and e.proto.json and '"frames"' in e.proto.json
+              for frame in json.loads(e.proto.json)["frames"]]
+    return [frame["patches"] for frame in frames]
 
 
 def texts(at: AppTest) -> str:

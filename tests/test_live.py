@@ -6,7 +6,7 @@ import pytest
 from lrviz import figures
 from lrviz.data import Task
 from lrviz.history import Curve
-from lrviz.live import FramePacer, LiveFeed
+from lrviz.live import MAPS_INTERVAL, PROGRESS_INTERVAL, FramePacer, LiveFeed
 from lrviz.runs import Run, Settings
 
 
@@ -172,10 +172,23 @@ def test_ten_maps_go_at_most_every_maps_interval_and_always_with_the_last_frame(
     one = LiveFeed(1, ["0", "1"], clock=lambda: now[0])
     curve = Curve()
     sent = []
-    for k in range(8):  # a frame every 0.15 s
-        now[0] = 0.15 * k
+    step = 0.375 * MAPS_INTERVAL  # three frames apart: just past MAPS_INTERVAL; two: well short of it
+    for k in range(8):
+        now[0] = step * k
         sent.append(ten.frame(curve, k, np.full((10, 64), k)).weights is not None)
         assert one.frame(curve, k, np.full((1, 64), k)).weights is not None  # one map: every frame
-    assert sent == [True, False, False, True, False, False, True, False]  # at 0, 0.45 and 0.9 s
+    assert sent == [True, False, False, True, False, False, True, False]
     last = ten.frame(curve, 9, np.full((10, 64), 9.0), last=True)
     assert last.weights == figures.weight_mosaic(np.full((10, 64), 9.0), [str(d) for d in range(10)])
+
+
+def test_the_progress_line_goes_at_most_every_progress_interval_and_with_the_last_frame():
+    now = [0.0]
+    feed = LiveFeed(1, ["0", "1"], clock=lambda: now[0])  # the progress line is drawn at 0 with the charts
+    updates = []
+    for k in range(1, 12):  # a frame every 0.1 s
+        now[0] = 0.1 * k
+        if feed.frame(Curve(), k, np.zeros((1, 64))).progress:
+            updates.append(round(now[0], 2))
+    assert updates == [PROGRESS_INTERVAL, 2 * PROGRESS_INTERVAL]
+    assert feed.frame(Curve(), 12, np.zeros((1, 64)), last=True).progress  # the end is always shown
