@@ -59,14 +59,16 @@ WATCH = """(selector) => {
     window.__seen = [];
     window.__clicked = null;
     document.addEventListener('click', () => { window.__clicked = window.__clicked || performance.now(); }, true);
-    const poll = () => {
+    // at every change of the page (a redraw of the chart changes its DOM), not at every animation frame:
+    // a poll 60 times a second would itself take a tenth of a core from the training it measures
+    const look = () => {
         const el = document.querySelector(selector + ' .js-plotly-plot');
         const n = el && el._fullData && el._fullData[0] && el._fullData[0].x ? el._fullData[0].x.length : null;
         const seen = window.__seen;
         if (n && (!seen.length || seen[seen.length - 1][1] !== n)) seen.push([performance.now(), n]);
-        requestAnimationFrame(poll);
     };
-    poll();
+    new MutationObserver(look).observe(document.body, { childList: true, subtree: true, attributes: true });
+    look();
 }"""
 
 

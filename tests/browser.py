@@ -135,18 +135,19 @@ def chart_data(page, selector: str) -> dict | None:
 
 
 def watch_chart(page, selector: str) -> None:
-    """Start recording each new length of the chart's first trace, every animation frame."""
+    """Start recording each new length of the chart's first trace, at every change of the page (a redraw
+    changes the chart's DOM; a poll at every animation frame would take CPU from what it watches)."""
     page.evaluate(
         """(selector) => {
             window.__lengths = [];
-            const poll = () => {
+            const look = () => {
                 const el = document.querySelector(selector + ' .js-plotly-plot');
                 const n = el && el._fullData && el._fullData[0] && el._fullData[0].x ? el._fullData[0].x.length : null;
                 const seen = window.__lengths;
                 if (n && (seen.length === 0 || seen[seen.length - 1][1] !== n)) seen.push([performance.now(), n]);
-                window.__watch = requestAnimationFrame(poll);
             };
-            poll();
+            new MutationObserver(look).observe(document.body, { childList: true, subtree: true, attributes: true });
+            look();
         }""",
         selector,
     )
