@@ -59,15 +59,15 @@ WATCH = """(selector) => {
     window.__seen = [];
     window.__clicked = null;
     document.addEventListener('click', () => { window.__clicked = window.__clicked || performance.now(); }, true);
-    // at every change of the page (a redraw of the chart changes its DOM), not at every animation frame:
-    // a poll 60 times a second would itself take a tenth of a core from the training it measures
+    // every 50 ms (frames come at least 100 ms apart), not at every animation frame: a poll 60 times
+    // a second keeps the browser drawing frames and would take CPU from the training it measures
     const look = () => {
         const el = document.querySelector(selector + ' .js-plotly-plot');
         const n = el && el._fullData && el._fullData[0] && el._fullData[0].x ? el._fullData[0].x.length : null;
         const seen = window.__seen;
         if (n && (!seen.length || seen[seen.length - 1][1] !== n)) seen.push([performance.now(), n]);
     };
-    new MutationObserver(look).observe(document.body, { childList: true, subtree: true, attributes: true });
+    setInterval(look, 50);
     look();
 }"""
 

@@ -123,8 +123,7 @@ class LiveFeed:
     """What the browser has been sent of a run, and what the next frame must add.
 
     `shown` is how many curve points the mounted chart already holds (those it was drawn
-    with). Each frame then sends the points after the last frame's (or all after `shown`: a
-    `whole` frame), and the latest weights
+    with). Each frame then sends the points after the last frame's, and the latest weights
     whole (they all change at every update); ten maps at most every `MAPS_INTERVAL` seconds
     (a frame without them has `weights` None); the progress line at most every
     `PROGRESS_INTERVAL` seconds. `mini_batch`: the chart has the mini-batch
@@ -133,7 +132,7 @@ class LiveFeed:
 
     def __init__(self, shown: int, class_names: Sequence[str], *, mini_batch: bool = False,
                  clock: Callable[[], float] = time.perf_counter) -> None:
-        self.shown = self.sent = shown
+        self.sent = shown
         self.class_names = tuple(class_names)
         self.mini_batch = mini_batch
         self._clock = clock
@@ -141,13 +140,11 @@ class LiveFeed:
         self._progress_sent = clock()  # (the progress line is drawn with the charts)
 
     def frame(self, curve: Curve, iteration: int, coef: np.ndarray, *, last: bool = False,
-              at: float | None = None, whole: bool = False) -> Frame:
+              at: float | None = None) -> Frame:
         """The next frame, for a run whose curve and weights are now `curve` and `coef`; `last`: the
         run's final frame (it always has the weights and the progress); `at`: the moment it is to
-        be seen, on the feed's clock (default now: a frame made ahead of time, for a fast run);
-        `whole`: with every point since the chart was drawn, not only the new ones (a frame that
-        replaces the one before it in the page, which a busy browser may never have shown)."""
-        start, self.sent = (self.shown if whole else self.sent), len(curve)
+        be seen, on the feed's clock (default now: a frame made ahead of time, for a fast run)."""
+        start, self.sent = self.sent, len(curve)
         weights = None
         now = self._clock() if at is None else at
         if last or coef.shape[0] == 1 or now - self._maps_sent >= MAPS_INTERVAL:

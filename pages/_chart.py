@@ -12,13 +12,12 @@ This component instead:
   the moment to apply it (a fast run sends its frames together, ahead of their moments). Streamlit
   can draw an element only once per key in a script run, so a live view, which runs inside
   one script run, sends its frames as small invisible elements of their own (one per frame,
-  or one for the frames of a fast run), each replacing the one before in a hidden slot (so
-  that the page does not grow by an element per frame: a browser renders a block anew when
-  an element joins it); each element's JavaScript finds the mounted charts and applies its
-  patches. A busy browser may render only the last of several elements that came quickly, so
-  an element's first frame carries every point since the chart was drawn, not only the new
-  ones. A patch names the chart's `base` (the run it shows) and the index its points start
-  at, so a patch meant for another base is ignored and points the chart has are not added twice.
+  or one for the frames of a fast run), added to a hidden container; each element's
+  JavaScript finds the mounted charts and applies its patches. They are added, not replaced:
+  a browser that is busy renders several updates of one element at once and would skip the
+  frames in between, but it mounts every new element.
+  A patch names the chart's `base` (the run it shows) and the index its points start at, so
+  a patch meant for another base is ignored and one that arrives twice adds nothing twice.
   Patches that arrive together are applied one per animation frame, so each is seen; a browser
   that falls behind merges the waiting ones and catches up.
 - A chart takes its height from the page when the page's style sheet says so (the CSS variable
@@ -204,11 +203,10 @@ def chart(figure: dict | str, key: str, *, base: str = "", description: str = ""
 
 
 def feed(frames: Sequence[tuple[float, dict[str, dict]]], container) -> None:
-    """Send frames of patches to mounted charts, as a new element in `container` (an `st.empty()` in
-    a hidden container: see the app's style sheet, `.st-key-live_feed`). A frame is (seconds from
-    its arrival to its moment, {"chart key": {"base": ..., "extend": {"start": i, "x": [...],
-    "y": [[...], ...]}, "restyle": {"z": ..., "zmin": ...}, "text": "..."}}); the browser applies
-    each at its moment."""
+    """Send frames of patches to mounted charts, as a new element in `container` (a hidden one: see
+    the app's style sheet, `.st-key-live_feed`). A frame is (seconds from its arrival to its moment,
+    {"chart key": {"base": ..., "extend": {"start": i, "x": [...], "y": [[...], ...]},
+    "restyle": {"z": ..., "zmin": ...}, "text": "..."}}); the browser applies each at its moment."""
     with container:
         _component(key=f"lrviz_feed_{next(_feed_numbers)}",
                    data={"frames": [{"at": round(at, 3), "patches": patches} for at, patches in frames]})

@@ -78,8 +78,8 @@ class View:
         if run.last is None:
             run.begin()
         self.show(run, base=base, final=False)
-        with self.curve, st.container(key="live_feed"):  # hidden (see the style sheet)
-            feed_slot = st.empty()  # each feed replaces the one before: its first frame is whole
+        with self.curve:
+            feed_slot = st.container(key="live_feed")  # hidden (see the style sheet)
         pacer = FramePacer(run.iteration, run.target, min_duration=min_duration)
         feed = LiveFeed(len(run.curve), run.settings.task.class_names, mini_batch=run.mini_batches is not None)
         steps = run.advance()
@@ -101,10 +101,9 @@ class View:
                 moment, iteration = progress.pop(0)
                 time.sleep(max(0.0, moment - time.perf_counter()))  # (a run that is over waits for its frames)
                 self._progress(run, training=True, iteration=iteration)
-        # the run whole, with the charts' text alternatives that say where it ended
-        final = frame_patches(feed.frame(run.curve, run.iteration, run.last.coef, last=True, whole=True), base)
-        final[CURVE]["text"], final[WEIGHTS]["text"] = curve_text(run), weights_text(run)
-        _chart.feed([(0.0, final)], feed_slot)
+        # the charts' text alternatives now say where the run ended
+        _chart.feed([(0.0, {CURVE: {"base": base, "text": curve_text(run)},
+                            WEIGHTS: {"base": base, "text": weights_text(run)}})], feed_slot)
         self._progress(run)
 
     def _progress(self, run: Run, training: bool = False, iteration: int | None = None) -> None:
@@ -136,8 +135,7 @@ def _compute_turn(run: Run, steps, pacer: FramePacer, feed: LiveFeed, made: list
             wait = pacer.frame_wait(snapshot.iteration, last=last)
             if wait is not None:
                 moment = time.perf_counter() + wait
-                made.append((moment, feed.frame(run.curve, snapshot.iteration, snapshot.coef, last=last, at=moment,
-                                                whole=not made)))  # (the first of a feed: see View.train)
+                made.append((moment, feed.frame(run.curve, snapshot.iteration, snapshot.coef, last=last, at=moment)))
                 if wait == 0:
                     return False
             if time.thread_time() - turn_began >= TURN_SECONDS:

@@ -135,8 +135,8 @@ def chart_data(page, selector: str) -> dict | None:
 
 
 def watch_chart(page, selector: str) -> None:
-    """Start recording each new length of the chart's first trace, at every change of the page (a redraw
-    changes the chart's DOM; a poll at every animation frame would take CPU from what it watches)."""
+    """Start recording each new length of the chart's first trace, every 50 ms (frames come at least
+    100 ms apart; a poll at every animation frame would take CPU from the training it watches)."""
     page.evaluate(
         """(selector) => {
             window.__lengths = [];
@@ -146,7 +146,7 @@ def watch_chart(page, selector: str) -> None:
                 const seen = window.__lengths;
                 if (n && (seen.length === 0 || seen[seen.length - 1][1] !== n)) seen.push([performance.now(), n]);
             };
-            new MutationObserver(look).observe(document.body, { childList: true, subtree: true, attributes: true });
+            setInterval(look, 50);
             look();
         }""",
         selector,

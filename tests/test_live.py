@@ -193,14 +193,3 @@ def test_the_progress_line_goes_at_most_every_progress_interval_and_with_the_las
     assert updates == [PROGRESS_INTERVAL, 2 * PROGRESS_INTERVAL]
     assert feed.frame(Curve(), 12, np.zeros((1, 64)), last=True).progress  # the end is always shown
 
-
-def test_a_whole_frame_carries_every_point_since_the_chart_was_drawn():
-    """A feed replaces the one before it in the page; a busy browser may never have shown that one,
-    so the first frame of a feed brings every point the chart was not drawn with."""
-    run = Run(Settings(iterations=100))
-    run.begin()
-    feed = LiveFeed(len(run.curve), run.settings.task.class_names)
-    frames = [feed.frame(run.curve, s.iteration, s.coef) for s in run.advance()]
-    assert frames[-1].curve_start == len(run.curve) - len(frames[-1].curve_points["x"])  # only the new points
-    whole = feed.frame(run.curve, run.iteration, run.last.coef, whole=True)
-    assert whole.curve_start == 1 and whole.curve_points["x"] == list(run.curve.iterations[1:])
