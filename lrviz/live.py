@@ -6,6 +6,9 @@ weights (see `lrviz.figures.learning_curve_points` and `weight_mosaic`). A frame
 server about a millisecond, so frames come by the wall clock at a steady rate:
 - a short run (the default trains in a few hundredths of a second) is spread over
   `MIN_DURATION` so that the curve is seen to fall in over ten frames, `MIN_INTERVAL` apart;
+  it computes at full speed and its frames are made ahead of their moments (see
+  `FramePacer.frame_wait` and `LiveFeed.frame`'s `at`), so the browser can be sent them
+  together, each with the moment to show it;
 - a run that trains at full speed is never slowed down: a frame comes every
   `FRAME_INTERVAL` (or less often if drawing one took long, so that drawing never takes
   more than `DRAW_SHARE` of the time);
