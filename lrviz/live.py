@@ -54,11 +54,12 @@ class FramePacer:
     """Decides, snapshot by snapshot, whether a live view should send a frame now.
 
     `progress(iteration)` is the share of the run done; a run may not get ahead of
-    `min_duration` seconds in total, so that a fast run is seen to learn. Such a run
-    computes on to its next frame (a snapshot `MIN_INTERVAL` of that schedule after the
-    last frame's) and sleeps only there, until that frame is due: a thread that sleeps
-    between every two snapshots computes twice as slowly (its caches go cold), and a class
-    multiplies that. A run that trains slower than the schedule never waits. The caller
+    `min_duration` seconds in total, so that a fast run is seen to learn. Such a run gets a
+    frame at each snapshot `MIN_INTERVAL` of that schedule after the last frame's, with the
+    seconds until its moment (`frame_wait`): the caller may wait for it there, or make the
+    frame at once and send it ahead with its moment; never between every two snapshots (a
+    thread that sleeps that often computes twice as slowly: its caches go cold, and a class
+    multiplies that). A run that trains slower than the schedule never waits. The caller
     reports the CPU time the run itself computed with `computed(seconds)`.
     """
 
@@ -146,7 +147,7 @@ class LiveFeed:
               at: float | None = None) -> Frame:
         """The next frame, for a run whose curve and weights are now `curve` and `coef`; `last`: the
         run's final frame (it always has the weights and the progress); `at`: the moment it is to
-        be seen, on the feed's clock (default now: a frame made ahead of time, for a fast run)."""
+        be seen, on the feed's clock, for a frame made ahead of time (a fast run's); default now."""
         start, self.sent = self.sent, len(curve)
         weights = None
         now = self._clock() if at is None else at
