@@ -1,8 +1,11 @@
 """The Train page in AppTest: train, stop and continue, reset, impossible tasks, ten digits."""
 
+import json
+
 import numpy as np
 import pytest
 
+from lrviz import live
 from lrviz.data import Task
 from lrviz.runs import Run, Settings
 
@@ -26,6 +29,26 @@ def test_first_visit(app):
     assert at.select_slider(key="lr").value == 0.05 and at.number_input(key="iters").value == 1000
     assert at.number_input(key="l2").value == 0 and at.radio(key="init").value == "zeros"
     assert at.select_slider(key="test").value == 0.2
+
+
+def test_a_fast_run_sends_its_frames_together_each_with_its_moment(app, monkeypatch):
+    """The default run trains in a few hundredths of a second and is shown over 1.5 s: it computes
+    at once and sends its frames in few feeds (not one element per frame), each frame with the
+    moment the browser shows it."""
+    monkeypatch.setattr(live, "MIN_DURATION", 1.5)  # (the page tests' `app` shows runs at once)
+    at = app.run()
+    at.button(key="train").click().run()
+    assert not at.exception
+    feeds = [json.loads(e.proto.json)["frames"] for e in at.get("bidi_component")
+             if e.proto.component_name.endswith("lrviz_chart") and '"frames"' in e.proto.json]
+    frames = [frame for feed in feeds for frame in feed if "extend" in frame["patches"].get("curve", {})]
+    assert len(frames) >= 10
+    assert len(feeds) < len(frames) / 2  # bundled (the last feed: the charts' texts)
+    for feed in feeds:
+        moments = [frame["at"] for frame in feed]
+        assert moments == sorted(moments)
+    assert max(frame["at"] for frame in frames) > 1.0  # shown over the run's 1.5 s, not at once
+    assert feeds[-1][-1]["patches"]["curve"]["text"].startswith("Learning curve of 0 vs 1")
 
 
 def test_train_the_default_task(app):
